@@ -1,0 +1,60 @@
+# Fabrique — two commands on a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(PY) -m flask --app wsgi
+SYSTEM_PACKAGES := chromium libreoffice-writer-nogui nginx
+export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
+
+.PHONY: setup system run test lint audit bench cluster db demo clean
+
+setup: $(VENV)/.installed node_modules/.installed static/dist/.built
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(VENV)/bin/pip install -q --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+static/dist/.built: node_modules/.installed $(wildcard static/src/*.js)
+	npm run --silent build
+	touch $@
+
+# Debian packages the browser, export and cluster tests need (root on these machines).
+system:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+db: setup
+	$(FLASK) db upgrade
+
+demo: db
+	$(FLASK) demo load
+
+run: demo
+	@echo "Fabrique sur http://$${HOST:-127.0.0.1}:$${PORT:-5000}/"
+	$(PY) wsgi.py
+
+lint: setup
+	$(VENV)/bin/ruff check .
+
+audit: setup
+	$(VENV)/bin/pip-audit -r requirements.txt --progress-spinner off
+
+test: setup system lint
+	$(PY) -m pytest -q
+
+bench: setup
+	$(PY) -m bench.run
+
+cluster: setup system
+	bash deploy/cluster.sh
+
+clean:
+	rm -rf $(VENV) node_modules static/dist instance

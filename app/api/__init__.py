@@ -1,0 +1,7 @@
+"""JSON API /api/v1 (CONTRACT §2). Routes are thin: parse, identify, call one service."""
+
+from flask import Blueprint
+
+bp = Blueprint("api", __name__)
+
+from app.api import errors, roadmaps, workshops  # noqa: E402, F401

@@ -1,0 +1,1 @@
+"""Roadmap endpoints (CONTRACT §2 /api/v1/roadmaps…)."""

@@ -1,0 +1,95 @@
+from flask import current_app, jsonify, request, url_for
+
+from app.api import bp
+from app.api.errors import json_body
+from app.identity import request_actor, request_user, token_for_user
+from app.services import board, exports, ideas
+from app.services import workshops as service
+from app.services.errors import Invalid, RateLimited, Unauthorized
+from app.services.minutes import minutes_markdown_html
+from models import User, db
+
+
+@bp.post("/auth/token")
+def auth_token():
+    data = json_body()
+    email, password = data.get("email"), data.get("password")
+    if not isinstance(email, str) or not isinstance(password, str):
+        raise Invalid("« email » et « password » sont obligatoires.")
+    user = db.session.query(User).filter_by(email=email.strip().lower()).one_or_none()
+    if user is None or not user.check_password(password):
+        raise Unauthorized("Adresse ou mot de passe incorrect.")
+    return jsonify({"token": token_for_user(user), "user": user.to_dict()})
+
+
+def workshop_json(workshop) -> dict:
+    info = service.workshop_info(workshop)
+    info["columns"] = service.columns_of(workshop)
+    info["join_url"] = url_for("main.join_code", code=workshop.code, _external=True)
+    return info
+
+
+@bp.post("/workshops")
+def create_workshop():
+    workshop = service.create_workshop(request_user(), json_body())
+    return jsonify(workshop_json(workshop)), 201
+
+
+@bp.get("/workshops/<code>")
+def get_workshop(code):
+    actor = request_actor(service.get_workshop(code))
+    return jsonify(board.snapshot(actor))
+
+
+@bp.patch("/workshops/<code>")
+def patch_workshop(code):
+    workshop = service.get_workshop(code)
+    service.update_workshop(request_actor(workshop), json_body())
+    return jsonify(workshop_json(workshop))
+
+
+@bp.post("/workshops/<code>/participants")
+def join(code):
+    limiter = current_app.extensions["fabrique_join_limiter"]
+    address = request.remote_addr or "?"
+    if limiter.blocked(address):
+        raise RateLimited("Trop de tentatives : réessayez dans une minute.")
+    try:
+        participant, token = service.join_workshop(code, json_body())
+    except Exception:
+        limiter.hit(address)
+        raise
+    return jsonify({"participant": participant.to_dict(), "token": token}), 201
+
+
+@bp.post("/workshops/<code>/ideas")
+def post_idea(code):
+    actor = request_actor(service.get_workshop(code))
+    data = json_body()
+    result = ideas.create_idea(actor, data.get("column_id"), data.get("text"), data.get("color"), data.get("client_id"))
+    return jsonify(result["idea"]), 201
+
+
+@bp.get("/workshops/<code>/events")
+def events(code):
+    actor = request_actor(service.get_workshop(code))
+    since = request.args.get("since", "0")
+    if not since.isdigit():
+        raise Invalid("« since » doit être un entier positif.", field="since")
+    return jsonify(board.replay(actor, int(since)))
+
+
+@bp.get("/workshops/<code>/minutes")
+def minutes(code):
+    actor = request_actor(service.get_workshop(code))
+    return jsonify(minutes_markdown_html(actor))
+
+
+@bp.get("/workshops/<code>/export")
+def export(code):
+    actor = request_actor(service.get_workshop(code))
+    fmt = request.args.get("format", "json")
+    body, mimetype, filename = exports.export_workshop(actor, fmt)
+    response = current_app.response_class(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

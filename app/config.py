@@ -1,0 +1,50 @@
+"""Configuration from environment variables, each with a working default (CONTRACT §1)."""
+
+import os
+import secrets
+from pathlib import Path
+
+
+def _instance_secret(instance: Path) -> str:
+    """Generate SECRET_KEY once and keep it under instance/ so sessions survive restarts."""
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def load_config(instance: Path) -> dict:
+    env = os.environ.get
+    db_url = env("DATABASE_URL") or f"sqlite:///{instance / 'fabrique.db'}"
+    origins = [o.strip() for o in (env("ALLOWED_ORIGINS") or "").split(",") if o.strip()]
+    return {
+        "SECRET_KEY": env("SECRET_KEY") or _instance_secret(instance),
+        "SQLALCHEMY_DATABASE_URI": db_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(db_url),
+        "SOCKETIO_MESSAGE_QUEUE": env("SOCKETIO_MESSAGE_QUEUE") or None,
+        "ALLOWED_ORIGINS": origins,
+        "ASYNC_MODE": env("FABRIQUE_ASYNC_MODE", "gevent"),
+        "RATE_LIMITS": env("FABRIQUE_RATE_LIMITS", "on").lower() not in ("off", "0", "false"),
+        "HOST": env("HOST", "127.0.0.1"),
+        "PORT": int(env("PORT", "5000")),
+        "MAX_CONTENT_LENGTH": 256 * 1024,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": env("FABRIQUE_SECURE_COOKIES", "0") == "1",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "BABEL_DEFAULT_LOCALE": "fr",
+        "LANGUAGES": ["fr", "en"],
+        "WTF_CSRF_TIME_LIMIT": None,
+        "MAX_IDEAS_PER_PARTICIPANT": int(env("FABRIQUE_MAX_IDEAS", "50")),
+        "SOCKET_RATE": (int(env("FABRIQUE_SOCKET_RATE", "20")), 5.0),
+        "JOIN_FAIL_LIMIT": (10, 60.0),
+    }
+
+
+def _engine_options(url: str) -> dict:
+    if url.startswith("sqlite"):
+        return {"connect_args": {"timeout": 30, "check_same_thread": False}}
+    return {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 20}

@@ -1,0 +1,139 @@
+"""The demo, drawn from the real programme of the 21 November ESS workshops at UPEC. Idempotent."""
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from app.cli import create_facilitator
+from app.services.actors import Actor
+from app.services.ideas import create_idea
+from app.services.session import set_phase
+from app.services.themes import THEMES
+from app.services.workshops import DEFAULT_SETTINGS
+from models import Axis, Column, Roadmap, Territory, Workshop, db
+
+DEMO_EMAIL = "animation@fabrique.demo"
+DEMO_PASSWORD = "fabrique-demo-2024"
+
+PEMB_CITIES = [
+    "Bry-sur-Marne",
+    "Champigny-sur-Marne",
+    "Charenton-le-Pont",
+    "Fontenay-sous-Bois",
+    "Joinville-le-Pont",
+    "Le Perreux-sur-Marne",
+    "Maisons-Alfort",
+    "Nogent-sur-Marne",
+    "Saint-Mandé",
+    "Saint-Maur-des-Fossés",
+    "Saint-Maurice",
+    "Villiers-sur-Marne",
+    "Vincennes",
+]
+GPSEA_CITIES = [
+    "Alfortville",
+    "Boissy-Saint-Léger",
+    "Bonneuil-sur-Marne",
+    "Chennevières-sur-Marne",
+    "Créteil",
+    "La Queue-en-Brie",
+    "Le Plessis-Trévise",
+    "Limeil-Brévannes",
+    "Mandres-les-Roses",
+    "Marolles-en-Brie",
+    "Noiseau",
+    "Ormesson-sur-Marne",
+    "Périgny-sur-Yerres",
+    "Santeny",
+    "Sucy-en-Brie",
+    "Villecresnes",
+]
+
+WORKSHOPS = [
+    ("JEUXESS2", "Atelier JO 2024 : l'ESS dans les Jeux", "jo2024", "ESS2024", 9),
+    ("CPEPHEM3", "Coopératives éphémères : impliquer les étudiant·es", "cooperatives_ephemeres", "Coopaname", 10),
+    ("MECENAT4", "Mécénat de compétences", "mecenat_competences", "Probonolab et BGE ADIL", 11),
+    ("TRSPACE5", "Plénière tiers-lieux", "tiers_lieux", "CRESS Île-de-France et Plateau Urbain", 14),
+]
+
+SEED_IDEAS = [
+    "Réserver des lots des marchés des Jeux aux structures d'insertion du territoire",
+    "Un annuaire des fournisseurs ESS de Paris Est Marne&Bois pour les organisateurs",
+    "Former les associations sportives locales à répondre aux appels d'offres",
+]
+
+
+def _territory(name: str, kind: str, cities: list[str], parent: Territory | None = None) -> Territory:
+    territory = db.session.execute(select(Territory).filter_by(name=name)).scalar_one_or_none()
+    if territory is None:
+        territory = Territory(name=name, kind=kind, cities=cities, parent=parent)
+        db.session.add(territory)
+        db.session.flush()
+    return territory
+
+
+def load_demo() -> dict:
+    user, _ = create_facilitator(DEMO_EMAIL, "Équipe ESS Paris Est Marne&Bois", DEMO_PASSWORD)
+    val_de_marne = _territory("Val-de-Marne", "departement", [])
+    _territory("Hauts-de-Seine", "departement", [])
+    pemb = _territory("Paris Est Marne&Bois", "ept", PEMB_CITIES, val_de_marne)
+    gpsea = _territory("Grand Paris Sud Est Avenir", "ept", GPSEA_CITIES, val_de_marne)
+    for city in PEMB_CITIES:
+        _territory(city, "commune", [], pemb)
+    created = [_workshop(user, pemb, *spec) for spec in WORKSHOPS]
+    _roadmap(user, gpsea)
+    db.session.commit()
+    _seed_board(user, created[0])
+    return {"email": DEMO_EMAIL, "password": DEMO_PASSWORD, "workshops": [(w.title, w.code) for w in created]}
+
+
+def _workshop(user, territory, code, title, theme, animator, hour) -> Workshop:
+    workshop = db.session.execute(select(Workshop).filter_by(code=code)).scalar_one_or_none()
+    if workshop is not None:
+        return workshop
+    spec = THEMES[theme]
+    workshop = Workshop(
+        code=code,
+        title=title,
+        theme=theme,
+        prompt=spec["prompt"],
+        territory=territory,
+        starts_at=datetime(2026, 11, 21, hour, 0),
+        location="Université Paris-Est Créteil (UPEC)",
+        organiser=f"EPT Paris Est Marne&Bois, animé par {animator}",
+        mode="hybrid",
+        settings=dict(DEFAULT_SETTINGS),
+        hands={},
+        created_by_id=user.id,
+    )
+    workshop.facilitators.append(user)
+    workshop.columns = [Column(title=t, position=i) for i, t in enumerate(spec["columns"])]
+    db.session.add(workshop)
+    db.session.flush()
+    return workshop
+
+
+def _seed_board(user, workshop: Workshop) -> None:
+    if workshop.last_seq:
+        return
+    actor = Actor(workshop, user=user)
+    column = workshop.columns[2].id
+    for text in SEED_IDEAS:
+        create_idea(actor, column, text)
+    set_phase(actor, "brainstorm")
+
+
+def _roadmap(user, gpsea: Territory) -> None:
+    title = "Programme ESS de Grand Paris Sud Est Avenir"
+    if db.session.execute(select(Roadmap).filter_by(title=title)).scalar_one_or_none():
+        return
+    axes = ["Mutualisation et coopération", "Accompagnement et financement", "Sensibilisation et promotion"]
+    roadmap = Roadmap(
+        title=title,
+        territory=gpsea,
+        year=2026,
+        created_by_id=user.id,
+        description="Trois axes pour un territoire inclusif, solidaire, innovant et durable.",
+    )
+    roadmap.axes = [Axis(title=t, position=i) for i, t in enumerate(axes)]
+    db.session.add(roadmap)

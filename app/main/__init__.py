@@ -1,0 +1,14 @@
+from flask import Blueprint
+
+bp = Blueprint("main", __name__)
+
+
+@bp.app_context_processor
+def labels():
+    from app.main.labels import PHASE_HELP, PHASE_LABELS
+    from app.services.themes import THEMES
+
+    return {"phase_labels": PHASE_LABELS, "phase_help": PHASE_HELP, "themes": THEMES}
+
+
+from app.main import routes  # noqa: E402, F401

@@ -1,0 +1,163 @@
+"""Server-rendered pages. Each route parses, identifies and calls one service."""
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from app.identity import remember_guest, request_actor
+from app.main import bp
+from app.main.forms import JoinForm, WorkshopForm
+from app.services import board
+from app.services import workshops as service
+from app.services.actors import Actor
+from app.services.errors import NotFound, RateLimited, ServiceError
+from app.services.themes import THEMES
+from models import Territory, db
+
+
+@bp.get("/")
+def home():
+    return render_template("main/home.html", form=JoinForm())
+
+
+@bp.get("/dashboard")
+@login_required
+def dashboard():
+    return render_template("main/dashboard.html", workshops=service.workshops_of(current_user))
+
+
+def _territory_choices() -> list[tuple[str, str]]:
+    rows = db.session.execute(select(Territory).order_by(Territory.kind, Territory.name)).scalars()
+    return [("", "—")] + [(str(t.id), t.name) for t in rows]
+
+
+@bp.route("/workshops/new", methods=["GET", "POST"])
+@login_required
+def new_workshop():
+    form = WorkshopForm()
+    form.territory.choices = _territory_choices()
+    if form.validate_on_submit():
+        try:
+            workshop = service.create_workshop(current_user, form.to_payload())
+        except ServiceError as exc:
+            flash(exc.message, "error")
+        else:
+            flash("Atelier créé. Partagez le code pour que les participants le rejoignent.", "success")
+            return redirect(url_for("main.workshop_page", code=workshop.code))
+    return render_template("main/workshop_form.html", form=form, themes=THEMES, workshop=None)
+
+
+@bp.route("/workshops/<code>/edit", methods=["GET", "POST"])
+@login_required
+def edit_workshop(code):
+    workshop = _facilitated(code)
+    form = WorkshopForm(obj=workshop)
+    form.territory.choices = _territory_choices()
+    if request.method == "GET":
+        _fill(form, workshop)
+    if form.validate_on_submit():
+        try:
+            service.update_workshop(Actor(workshop, user=current_user), form.to_payload())
+        except ServiceError as exc:
+            flash(exc.message, "error")
+        else:
+            flash("Atelier enregistré.", "success")
+            return redirect(url_for("main.workshop_page", code=workshop.code))
+    return render_template("main/workshop_form.html", form=form, themes=THEMES, workshop=workshop)
+
+
+def _fill(form: WorkshopForm, workshop) -> None:
+    form.territory.data = str(workshop.territory_id or "")
+    form.columns.data = "\n".join(c.title for c in workshop.columns)
+    for key, value in workshop.settings.items():
+        if hasattr(form, key):
+            getattr(form, key).data = value
+
+
+def _facilitated(code: str):
+    try:
+        workshop = service.get_workshop(code)
+    except NotFound:
+        abort(404)
+    if not workshop.is_facilitator(current_user):
+        abort(403)
+    return workshop
+
+
+@bp.get("/workshops/<code>")
+@login_required
+def workshop_page(code):
+    workshop = _facilitated(code)
+    join_url = url_for("main.join_code", code=workshop.code, _external=True)
+    return render_template("main/workshop.html", workshop=workshop, join_url=join_url)
+
+
+@bp.route("/join", methods=["GET", "POST"])
+def join():
+    return _join(request.values.get("code", ""))
+
+
+@bp.route("/join/<code>", methods=["GET", "POST"])
+def join_code(code):
+    return _join(code)
+
+
+def _join(code: str):
+    form = JoinForm()
+    if request.method == "GET":
+        form.code.data = service.normalize_code(code) if code else ""
+    workshop = _workshop_or_none(form.code.data or code)
+    if form.validate_on_submit():
+        try:
+            participant_token = _join_or_count_failure(form)
+        except ServiceError as exc:
+            flash(exc.message, "error")
+            return render_template("main/join.html", form=form, workshop=workshop), exc.status
+        remember_guest(participant_token[0], participant_token[1])
+        return redirect(url_for("main.board_page", code=participant_token[0]))
+    return render_template("main/join.html", form=form, workshop=workshop)
+
+
+def _workshop_or_none(code: str):
+    """The workshop for the join page; an unknown code counts as a failed attempt (code guessing)."""
+    if not code:
+        return None
+    try:
+        return service.get_workshop(code)
+    except NotFound:
+        current_app.extensions["fabrique_join_limiter"].hit(request.remote_addr or "?")
+        return None
+
+
+def _join_or_count_failure(form: JoinForm) -> tuple[str, str]:
+    limiter = current_app.extensions["fabrique_join_limiter"]
+    address = request.remote_addr or "?"
+    if limiter.blocked(address):
+        raise RateLimited("Trop de tentatives : réessayez dans une minute.")
+    payload = {"name": form.name.data, "organisation": form.organisation.data, "attendance": form.attendance.data}
+    try:
+        participant, token = service.join_workshop(form.code.data, payload)
+    except ServiceError:
+        limiter.hit(address)
+        raise
+    return service.get_workshop(form.code.data).code, token
+
+
+@bp.get("/w/<code>")
+def board_page(code):
+    try:
+        workshop = service.get_workshop(code)
+        actor = request_actor(workshop)
+    except ServiceError:
+        return redirect(url_for("main.join_code", code=service.normalize_code(code)))
+    return render_template("main/board.html", workshop=workshop, actor=actor, me=board.me(actor))
+
+
+@bp.get("/accessibilite")
+def accessibility():
+    return render_template("main/accessibility.html")
+
+
+@bp.get("/donnees-personnelles")
+def privacy():
+    return render_template("main/privacy.html")

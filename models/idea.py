@@ -1,0 +1,55 @@
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import db, utcnow
+
+
+class Group(db.Model):
+    __tablename__ = "groups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"), index=True)
+    label: Mapped[str] = mapped_column(String(120))
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "label": self.label}
+
+
+class Idea(db.Model):
+    __tablename__ = "ideas"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"), index=True)
+    column_id: Mapped[int] = mapped_column(ForeignKey("columns.id"))
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(Text)
+    color: Mapped[str] = mapped_column(String(20), default="yellow")
+    position: Mapped[float] = mapped_column(default=0.0)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("participants.id", ondelete="SET NULL"))
+    author_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    proxy: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    author = relationship("Participant", lazy="joined")
+    author_user = relationship("User", lazy="joined")
+
+
+class Vote(db.Model):
+    """One participant's dots (count) or grade on one idea; never exposed per voter."""
+
+    __tablename__ = "votes"
+    __table_args__ = (
+        UniqueConstraint("participant_id", "idea_id", name="one_row_per_voter_idea"),
+        CheckConstraint("count >= 0", name="count_positive"),
+        CheckConstraint("grade IS NULL OR (grade >= 0 AND grade <= 6)", name="grade_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"), index=True)
+    idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"), index=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
+    count: Mapped[int] = mapped_column(default=0)
+    grade: Mapped[int | None]

@@ -1,0 +1,90 @@
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import db, utcnow
+
+ACTION_STATUSES = ("proposed", "planned", "in_progress", "done", "dropped")
+
+
+class Roadmap(db.Model):
+    __tablename__ = "roadmaps"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    territory_id: Mapped[int] = mapped_column(ForeignKey("territories.id"))
+    year: Mapped[int | None]
+    description: Mapped[str] = mapped_column(Text, default="")
+    published: Mapped[bool] = mapped_column(default=False)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    territory = relationship("Territory", lazy="joined")
+    axes: Mapped[list["Axis"]] = relationship(order_by="Axis.position", cascade="all, delete-orphan")
+    actions: Mapped[list["Action"]] = relationship(order_by="Action.id", cascade="all, delete-orphan")
+
+
+class Axis(db.Model):
+    __tablename__ = "axes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    roadmap_id: Mapped[int] = mapped_column(ForeignKey("roadmaps.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(default=0)
+
+
+class Action(db.Model):
+    __tablename__ = "actions"
+    __table_args__ = (CheckConstraint("progress >= 0 AND progress <= 100", name="progress_range"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    roadmap_id: Mapped[int] = mapped_column(ForeignKey("roadmaps.id", ondelete="CASCADE"), index=True)
+    axis_id: Mapped[int] = mapped_column(ForeignKey("axes.id"))
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    lead: Mapped[str] = mapped_column(String(200), default="")
+    partners: Mapped[list] = mapped_column(default=list)
+    cities: Mapped[list] = mapped_column(default=list)
+    due: Mapped[str] = mapped_column(String(20), default="")
+    status: Mapped[str] = mapped_column(String(20), default="proposed")
+    progress: Mapped[int] = mapped_column(default=0)
+    milestones: Mapped[list] = mapped_column(default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    axis = relationship("Axis", lazy="joined")
+    sources: Mapped[list["ActionSource"]] = relationship(
+        order_by="ActionSource.id", cascade="all, delete-orphan", lazy="selectin"
+    )
+    changes: Mapped[list["ActionChange"]] = relationship(order_by="ActionChange.id", cascade="all, delete-orphan")
+
+
+class ActionSource(db.Model):
+    """Provenance: an idea (or a minutes action line) an action came from."""
+
+    __tablename__ = "action_sources"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"), index=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id"))
+    idea_id: Mapped[int | None] = mapped_column(ForeignKey("ideas.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(20), default="idea")
+    # Kept so provenance survives the idea's later edits or deletion.
+    text: Mapped[str] = mapped_column(Text, default="")
+    added_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    workshop = relationship("Workshop", lazy="joined")
+
+
+class ActionChange(db.Model):
+    __tablename__ = "action_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    field: Mapped[str] = mapped_column(String(40))
+    old: Mapped[str] = mapped_column(String(200), default="")
+    new: Mapped[str] = mapped_column(String(200), default="")
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user = relationship("User", lazy="joined")

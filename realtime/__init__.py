@@ -1,0 +1,39 @@
+"""Socket.IO: connection, thin command handlers, and the broadcaster."""
+
+from flask import Flask
+
+from app.extensions import socketio
+
+
+def origin_checker(extra: list[str]):
+    """Same origin always; ALLOWED_ORIGINS adds exact origins (never '*')."""
+
+    def allowed(origin: str | None, environ: dict) -> bool:
+        if origin is None:
+            return True  # non-browser clients send no Origin; they still need a token
+        hosts = {environ.get("HTTP_HOST", "")}
+        forwarded = environ.get("HTTP_X_FORWARDED_HOST")
+        if forwarded:
+            hosts.add(forwarded.split(",")[0].strip())
+        same = {f"{scheme}://{host}" for host in hosts for scheme in ("http", "https")}
+        return origin in same or origin in extra
+
+    return allowed
+
+
+def init_realtime(app: Flask) -> None:
+    # Handlers must be declared before init_app so every new server (one per
+    # app, e.g. in tests) registers them.
+    from realtime import board, broadcast, connection  # noqa: F401
+
+    socketio.init_app(
+        app,
+        async_mode=app.config["ASYNC_MODE"],
+        message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
+        cors_allowed_origins=origin_checker(app.config["ALLOWED_ORIGINS"]),
+        max_http_buffer_size=256 * 1024,
+        ping_interval=20,
+        ping_timeout=20,
+        manage_session=False,
+    )
+    broadcast.install(app)

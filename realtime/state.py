@@ -1,0 +1,93 @@
+"""Per-socket state of this process, and the command wrapper every handler goes through."""
+
+import json
+import logging
+import time
+from dataclasses import dataclass, field
+
+from flask import current_app, request
+
+from app.extensions import socketio
+from app.services.actors import Actor
+from app.services.errors import Invalid, RateLimited, ServiceError, TooLarge, Unauthorized
+from models import Participant, User, Workshop, db
+
+log = logging.getLogger("fabrique.realtime")
+MAX_PAYLOAD = 16 * 1024
+
+
+@dataclass
+class SocketState:
+    workshop_id: int
+    code: str
+    user_id: int | None
+    participant_id: int | None
+    role: str
+    bucket: list = field(default_factory=lambda: [0.0, 0.0])  # [tokens, last refill]
+
+    def actor(self) -> Actor:
+        workshop = db.session.get(Workshop, self.workshop_id)
+        if workshop is None:
+            raise Unauthorized("Cet atelier n'existe plus.")
+        if self.participant_id is not None:
+            participant = db.session.get(Participant, self.participant_id)
+            if participant is None or participant.token_hash is None:
+                raise Unauthorized("Votre participation a été supprimée.")
+            return Actor(workshop, participant=participant)
+        return Actor(workshop, user=db.session.get(User, self.user_id))
+
+
+SOCKETS: dict[str, SocketState] = {}
+
+
+def _rate_ok(state: SocketState, cost: float = 1.0) -> bool:
+    """Token bucket per socket: a burst of N commands, refilled over the period."""
+    if not current_app.config["RATE_LIMITS"]:
+        return True
+    burst, period = current_app.config["SOCKET_RATE"]
+    now = time.monotonic()
+    tokens, last = state.bucket
+    tokens = min(burst, tokens + (now - last) * burst / period) if last else burst
+    state.bucket[:] = [tokens - cost, now] if tokens >= cost else [tokens, now]
+    return tokens >= cost
+
+
+def _client_id(payload: dict) -> str | None:
+    cid = payload.get("client_id")
+    if cid is not None and (not isinstance(cid, str) or not 0 < len(cid) <= 64):
+        raise Invalid("« client_id » doit être un texte de 1 à 64 caractères.", field="client_id")
+    return cid
+
+
+def command(name: str, *, max_payload: int = MAX_PAYLOAD, cost: float = 1.0):
+    """Register `fn(actor, payload, client_id) -> dict` as the Socket.IO command `name`; the ack is {ok, …}."""
+
+    def register(fn):
+        def handler(payload=None):
+            try:
+                state = SOCKETS.get(request.sid)
+                if state is None:
+                    raise Unauthorized("Connexion non authentifiée.")
+                payload = {} if payload is None else payload
+                if not isinstance(payload, dict):
+                    raise Invalid("La commande attend un objet.")
+                if len(json.dumps(payload)) > max_payload:
+                    raise TooLarge(f"Commande trop volumineuse (max {max_payload // 1024} Ko).")
+                if not _rate_ok(state, cost):
+                    raise RateLimited("Trop de commandes : ralentissez un instant.")
+                return {"ok": True, **fn(state.actor(), payload, _client_id(payload))}
+            except ServiceError as exc:
+                db.session.rollback()
+                return {"ok": False, "error": exc.to_dict()}
+            except Exception:
+                db.session.rollback()
+                log.exception("command %s failed", name)
+                return {"ok": False, "error": {"code": "internal", "message": "Erreur interne du serveur."}}
+            finally:
+                db.session.remove()
+
+        handler.__name__ = "on_" + name.replace(".", "_")
+        socketio.on_event(name, handler)
+        return fn
+
+    return register

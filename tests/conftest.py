@@ -1,0 +1,187 @@
+"""Fixtures: an app per backend (SQLite always; PostgreSQL in CI or with FABRIQUE_TEST_POSTGRES),
+factories, and a real server process for protocol and browser tests."""
+
+import os
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from app import create_app
+from app.services.actors import Actor
+from app.services.workshops import create_workshop, join_workshop
+from models import User, db
+
+PG_ADMIN_URL = os.environ.get("FABRIQUE_TEST_PG_ADMIN", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+WANT_PG = bool(os.environ.get("CI") or os.environ.get("FABRIQUE_TEST_POSTGRES"))
+
+
+def backends() -> list[str]:
+    return ["sqlite", "postgresql"] if WANT_PG else ["sqlite"]
+
+
+@pytest.fixture(scope="session")
+def pg_url():
+    """A fresh PostgreSQL database for this test session; dropped at the end."""
+    name = f"fabrique_test_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:  # noqa: BLE001
+        pytest.fail(f"PostgreSQL is required here (CI or FABRIQUE_TEST_POSTGRES) but unreachable: {exc}")
+    url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    yield url
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+_migrated: set[str] = set()
+
+
+def _migrate_once(app) -> None:
+    from flask_migrate import upgrade
+
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    with app.app_context():
+        if url not in _migrated:
+            upgrade()
+            _migrated.add(url)
+        _truncate()
+
+
+def _truncate() -> None:
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text("TRUNCATE " + ", ".join(tables) + " RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            db.session.execute(text(f"DELETE FROM {table}"))
+    db.session.commit()
+
+
+@pytest.fixture(params=backends())
+def backend(request):
+    return request.param
+
+
+@pytest.fixture
+def app(backend, tmp_path_factory, request):
+    if backend == "postgresql":
+        url = request.getfixturevalue("pg_url")
+    else:
+        url = f"sqlite:///{tmp_path_factory.getbasetemp() / 'fabrique-test.db'}"
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SQLALCHEMY_ENGINE_OPTIONS": {} if backend == "postgresql" else {"connect_args": {"timeout": 30}},
+            "ASYNC_MODE": "threading",
+            "WTF_CSRF_ENABLED": False,
+            "SERVER_NAME": "fabrique.test",
+        }
+    )
+    _migrate_once(app)
+    with app.app_context():
+        yield app
+        db.session.remove()
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def make_user(app):
+    counter = iter(range(1, 10_000))
+
+    def make(name="Camille Animatrice", email=None, password="motdepasse-solide"):
+        user = User(email=email or f"anim{next(counter)}@example.org", name=name)
+        user.set_password(password)
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def facilitator(make_user):
+    return make_user()
+
+
+@pytest.fixture
+def make_workshop(facilitator):
+    def make(user=None, **overrides):
+        data = {"title": "Atelier JO 2024", "theme": "jo2024", **overrides}
+        return create_workshop(user or facilitator, data)
+
+    return make
+
+
+@pytest.fixture
+def workshop(make_workshop):
+    return make_workshop()
+
+
+@pytest.fixture
+def join():
+    def do(workshop, name="Alice", attendance="room", with_token=False, **extra):
+        participant, token = join_workshop(workshop.code, {"name": name, "attendance": attendance, **extra})
+        actor = Actor(workshop, participant=participant)
+        return (actor, token) if with_token else actor
+
+    return do
+
+
+@pytest.fixture
+def fac(workshop, facilitator):
+    return Actor(workshop, user=facilitator)
+
+
+def api_headers(token: str) -> dict:
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """A real `python wsgi.py` process (gevent) on a free port, with a migrated SQLite database."""
+    from tests.live import LiveServer
+
+    server = LiveServer(tmp_path_factory.mktemp("live"))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """The system Chromium (Debian package) driven by Playwright; no browser download."""
+    import shutil
+
+    from playwright.sync_api import sync_playwright
+
+    path = shutil.which("chromium")
+    if path is None:
+        pytest.fail("Chromium is required for browser tests: `make test` installs the Debian package.")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=path,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run", "--disable-quic"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="fr-FR")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
