@@ -19,7 +19,7 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-static/dist/.built: node_modules/.installed $(wildcard static/src/*.js)
+static/dist/.built: node_modules/.installed $(wildcard static/src/*.js static/src/lib/*.js)
 	npm run --silent build
 	touch $@
 

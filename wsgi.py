@@ -17,7 +17,26 @@ from app.extensions import socketio  # noqa: E402
 
 app = create_app()
 
+
+def serve_gevent(host: str, port: int) -> None:
+    """What socketio.run does for gevent, plus TCP_NODELAY on every connection (gunicorn sets
+    it too): without it, an ack that follows event frames on the same socket waits for the
+    client's delayed ACK, ~40 ms (Nagle's algorithm)."""
+    from gevent import pywsgi, socket
+
+    listener = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # inherited by accepted sockets
+    listener.bind((host, port))
+    listener.listen(1024)
+    socketio.wsgi_server = pywsgi.WSGIServer(listener, app, log=None)
+    socketio.wsgi_server.serve_forever()
+
+
 if __name__ == "__main__":
     host, port = app.config["HOST"], app.config["PORT"]
     print(f"Fabrique : http://{host}:{port}/  (async_mode={socketio.async_mode})", flush=True)
-    socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True, log_output=False)
+    if socketio.async_mode == "gevent":
+        serve_gevent(host, port)
+    else:
+        socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True, log_output=False)

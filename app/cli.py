@@ -13,6 +13,9 @@ from models import User, db
 def register(app: Flask) -> None:
     app.cli.add_command(facilitator)
     app.cli.add_command(demo)
+    from app.privacy_cli import privacy
+
+    app.cli.add_command(privacy)
 
 
 @click.group(help="Comptes animateurs.")

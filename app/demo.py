@@ -84,6 +84,7 @@ def load_demo() -> dict:
     _roadmap(user, gpsea)
     db.session.commit()
     _seed_board(user, created[0])
+    _roadmap_actions(user, created[0])
     return {"email": DEMO_EMAIL, "password": DEMO_PASSWORD, "workshops": [(w.title, w.code) for w in created]}
 
 
@@ -137,3 +138,32 @@ def _roadmap(user, gpsea: Territory) -> None:
     )
     roadmap.axes = [Axis(title=t, position=i) for i, t in enumerate(axes)]
     db.session.add(roadmap)
+
+
+# (axis, title, lead, partners, cities, due, status, progress, milestones, indexes of SEED_IDEAS as sources)
+DEMO_ACTIONS = [
+    (0, "Annuaire partagé des fournisseurs ESS pour les grands événements", "GPSEA", ["CRESS Île-de-France", "ESS 2024"],
+     ["Créteil", "Alfortville"], "2026-T2", "in_progress", 40,
+     [{"title": "Cartographie des fournisseurs", "date": "2026-02-15", "done": True}], [0, 1]),
+    (1, "Former les associations sportives aux marchés publics", "BGE-ADIL", ["France Active", "CRESS Île-de-France"],
+     [], "2026-T3", "planned", 10, [{"title": "Premier atelier de formation", "date": "2026-05-20"}], [2]),
+    (2, "Mois de l'ESS : vitrine des coopérations locales", "GPSEA", ["CRESS Île-de-France"],
+     ["Créteil", "Sucy-en-Brie", "Boissy-Saint-Léger"], "2026-11-30", "proposed", 0, [], []),
+]  # fmt: skip
+
+
+def _roadmap_actions(user, workshop: Workshop) -> None:
+    """A few actions sourced from the JO workshop's ideas, then publish: the traceability demo."""
+    from app.services.roadmaps import create_action, update_roadmap
+    from models import Idea
+
+    roadmap = db.session.execute(select(Roadmap).filter_by(created_by_id=user.id)).scalars().first()
+    if roadmap is None or roadmap.actions:
+        return
+    ideas = {i.text: i.id for i in db.session.execute(select(Idea).filter_by(workshop_id=workshop.id)).scalars()}
+    for axis, title, lead, partners, cities, due, status, progress, milestones, sources in DEMO_ACTIONS:
+        data = {"title": title, "axis_id": roadmap.axes[axis].id, "lead": lead, "partners": partners, "cities": cities}
+        data.update(due=due, status=status, progress=progress, milestones=milestones)
+        data["source_ideas"] = [ideas[SEED_IDEAS[i]] for i in sources if SEED_IDEAS[i] in ideas]
+        create_action(user, roadmap.id, data)
+    update_roadmap(user, roadmap.id, {"published": True})

@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import db, utcnow
@@ -63,14 +63,21 @@ class ActionSource(db.Model):
     """Provenance: an idea (or a minutes action line) an action came from."""
 
     __tablename__ = "action_sources"
+    # One source row per idea and action; NULLs (deleted ideas, minutes lines) never collide.
+    __table_args__ = (UniqueConstraint("action_id", "idea_id", name="one_source_per_idea"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"), index=True)
     workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id"))
     idea_id: Mapped[int | None] = mapped_column(ForeignKey("ideas.id", ondelete="SET NULL"))
-    kind: Mapped[str] = mapped_column(String(20), default="idea")
+    kind: Mapped[str] = mapped_column(String(20), default="idea")  # "idea" or "minutes"
     # Kept so provenance survives the idea's later edits or deletion.
     text: Mapped[str] = mapped_column(Text, default="")
+    # The 1-based line of the minutes register, for kind "minutes".
+    line: Mapped[int | None]
+    # The idea's tally when promoted ({votes} or {votes, profile, grade}): votes vanish with a deleted idea.
+    tally: Mapped[dict | None]
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     added_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     workshop = relationship("Workshop", lazy="joined")

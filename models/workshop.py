@@ -45,7 +45,9 @@ class Workshop(db.Model):
     purged_at: Mapped[datetime | None]
 
     territory = relationship("Territory")
-    facilitators = relationship("User", secondary=workshop_facilitators, lazy="selectin")
+    # Loaded on demand: eager loading cost every participant command two extra queries
+    # (the workshop is loaded, then reloaded under the row lock).
+    facilitators = relationship("User", secondary=workshop_facilitators, lazy="select")
     columns: Mapped[list["Column"]] = relationship(
         back_populates="workshop", order_by="Column.position", cascade="all, delete-orphan"
     )

@@ -24,7 +24,7 @@ def origin_checker(extra: list[str]):
 def init_realtime(app: Flask) -> None:
     # Handlers must be declared before init_app so every new server (one per
     # app, e.g. in tests) registers them.
-    from realtime import board, broadcast, connection  # noqa: F401
+    from realtime import board, broadcast, connection, hybrid, minutes, roadmaps  # noqa: F401
 
     socketio.init_app(
         app,

@@ -86,8 +86,24 @@ def app(backend, tmp_path_factory, request):
     with app.app_context():
         yield app
         db.session.remove()
+    _drain_broadcasts()
     with app.app_context():
         db.engine.dispose()
+
+
+def _drain_broadcasts(timeout: float = 5.0) -> None:
+    """Wait for coalesced tally flushes of this test: they write to the database and must
+    not outlive it (the next test truncates the tables, and would deadlock with them)."""
+    import time
+
+    from realtime import broadcast
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with broadcast._lock:
+            if not broadcast._tally_flushers:
+                return
+        time.sleep(0.02)
 
 
 @pytest.fixture

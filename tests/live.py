@@ -75,9 +75,12 @@ class LiveServer:
 
     # --- contract helpers -------------------------------------------------
     def token(self) -> str:
-        r = requests.post(self.url + "/api/v1/auth/token", json={"email": EMAIL, "password": PASSWORD}, timeout=10)
-        r.raise_for_status()
-        return r.json()["token"]
+        # Cached: each login hashes the password (~1 s), and tokens live for days.
+        if getattr(self, "_token", None) is None:
+            r = requests.post(self.url + "/api/v1/auth/token", json={"email": EMAIL, "password": PASSWORD}, timeout=10)
+            r.raise_for_status()
+            self._token = r.json()["token"]
+        return self._token
 
     def create_workshop(self, **fields) -> dict:
         body = {"title": "Atelier live", "theme": "jo2024", **fields}

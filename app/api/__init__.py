@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__)
 
-from app.api import errors, roadmaps, workshops  # noqa: E402, F401
+from app.api import errors, hybrid, minutes, privacy, roadmaps, workshops  # noqa: E402, F401

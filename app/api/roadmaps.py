@@ -1,1 +1,89 @@
-"""Roadmap endpoints (CONTRACT §2 /api/v1/roadmaps…)."""
+"""Roadmap endpoints (CONTRACT §2 /api/v1/roadmaps…). Thin: parse, identify, call one service."""
+
+from flask import current_app, jsonify, request
+from flask_login import current_user
+
+from app.api import bp
+from app.api.errors import json_body
+from app.identity import FACILITATOR_PREFIX, bearer, request_user
+from app.services import roadmap_io
+from app.services import roadmaps as service
+from app.services.roadmap_views import trace
+
+
+def viewer():
+    """The facilitator if one is identified, else None (a visitor); a bad facilitator token is still refused."""
+    token = bearer()
+    if token and not token.startswith(FACILITATOR_PREFIX):
+        return None  # a participant's token reads what visitors read
+    if token or current_user.is_authenticated:
+        return request_user()
+    return None
+
+
+@bp.get("/roadmaps")
+def list_roadmaps():
+    user = viewer()
+    items = []
+    for roadmap in service.visible_roadmaps(user):
+        summary = service.roadmap_summary(roadmap)
+        summary["actions"] = [{"id": a.id, "axis_id": a.axis_id, "title": a.title} for a in roadmap.actions]
+        items.append(summary)
+    return jsonify({"roadmaps": items})
+
+
+@bp.post("/roadmaps")
+def create_roadmap():
+    user = request_user()
+    roadmap = service.create_roadmap(user, json_body())
+    return jsonify(service.roadmap_dict(roadmap, user)), 201
+
+
+@bp.get("/roadmaps/<int:roadmap_id>")
+def get_roadmap(roadmap_id):
+    user = viewer()
+    return jsonify(service.roadmap_dict(service.get_roadmap(roadmap_id, user), user))
+
+
+@bp.patch("/roadmaps/<int:roadmap_id>")
+def patch_roadmap(roadmap_id):
+    user = request_user()
+    roadmap = service.update_roadmap(user, roadmap_id, json_body())
+    return jsonify(service.roadmap_dict(roadmap, user))
+
+
+@bp.post("/roadmaps/<int:roadmap_id>/actions")
+def create_action(roadmap_id):
+    user = request_user()
+    action = service.create_action(user, roadmap_id, json_body())
+    return jsonify(service.action_dict(action, user)), 201
+
+
+@bp.get("/roadmaps/<int:roadmap_id>/actions/<int:action_id>")
+def get_action(roadmap_id, action_id):
+    user = viewer()
+    action = service.get_action(service.get_roadmap(roadmap_id, user), action_id)
+    return jsonify(trace(action, user))
+
+
+@bp.patch("/roadmaps/<int:roadmap_id>/actions/<int:action_id>")
+def patch_action(roadmap_id, action_id):
+    user = request_user()
+    action = service.update_action(user, roadmap_id, action_id, json_body())
+    return jsonify(service.action_dict(action, user))
+
+
+@bp.get("/roadmaps/<int:roadmap_id>/export")
+def export_roadmap(roadmap_id):
+    user = viewer()
+    roadmap = service.get_roadmap(roadmap_id, user)
+    body, mimetype, filename = roadmap_io.export_roadmap(roadmap, user, request.args.get("format", "json"))
+    response = current_app.response_class(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@bp.post("/roadmaps/<int:roadmap_id>/import")
+def import_roadmap(roadmap_id):
+    result = roadmap_io.import_csv(request_user(), roadmap_id, request.get_data(cache=False))
+    return jsonify(result)

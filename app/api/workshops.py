@@ -89,7 +89,7 @@ def minutes(code):
 def export(code):
     actor = request_actor(service.get_workshop(code))
     fmt = request.args.get("format", "json")
-    body, mimetype, filename = exports.export_workshop(actor, fmt)
+    body, mimetype, filename = exports.export_workshop(actor, fmt, request.args.get("scope", "ideas"))
     response = current_app.response_class(body, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -150,7 +150,8 @@ def board_page(code):
         actor = request_actor(workshop)
     except ServiceError:
         return redirect(url_for("main.join_code", code=service.normalize_code(code)))
-    return render_template("main/board.html", workshop=workshop, actor=actor, me=board.me(actor))
+    snap = board.snapshot(actor)
+    return render_template("main/board.html", workshop=workshop, actor=actor, me=snap["me"], snapshot=snap)
 
 
 @bp.get("/accessibilite")

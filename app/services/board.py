@@ -9,7 +9,7 @@ from app.services.ideas import idea_dict
 from app.services.session import hands_of
 from app.services.visibility import view_event, view_idea
 from app.services.workshops import columns_of, workshop_info
-from models import Group, Idea, Workshop, db
+from models import Group, Idea, Workshop, db, utcnow
 
 SYNC_WINDOW = 500
 
@@ -27,7 +27,7 @@ def snapshot(actor: Actor) -> dict:
         if seen is not None:
             ideas.append(seen)
     hands = hands_of(workshop)
-    return {
+    snap = {
         "workshop": workshop_info(workshop),
         "columns": columns_of(workshop),
         "groups": [g.to_dict() for g in _groups(workshop)],
@@ -36,6 +36,9 @@ def snapshot(actor: Actor) -> dict:
         "seq": workshop.last_seq,
         "me": me(actor),
     }
+    if actor.is_facilitator:  # counts only, never who voted for what
+        snap["participation"] = vote_service.participation(workshop)
+    return snap
 
 
 def me(actor: Actor) -> dict:
@@ -69,12 +72,16 @@ def replay(actor: Actor, since: int, limit: int = SYNC_WINDOW) -> dict:
 
 
 def sync(actor: Actor, since) -> dict:
-    """Catch up after `since`, or a snapshot when since is 0, unknown or too old."""
+    """Catch up after `since`, or a snapshot when since is 0, unknown or too old.
+
+    `now` (server clock) lets clients count the timer down without trusting their own clock.
+    """
     workshop = actor.workshop
     db.session.refresh(workshop)
     if isinstance(since, bool) or not isinstance(since, int) or since < 0:
         since = 0
+    now = utcnow().isoformat()
     if since == 0 or since > workshop.last_seq or workshop.last_seq - since > SYNC_WINDOW:
         snap = snapshot(actor)
-        return {"snapshot": snap, "seq": snap["seq"]}
-    return replay(actor, since)
+        return {"snapshot": snap, "seq": snap["seq"], "now": now}
+    return {**replay(actor, since), "now": now}

@@ -4,6 +4,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from app.services import validation as v
+from app.services import votes as vote_service
 from app.services.actors import Actor
 from app.services.errors import Forbidden, Invalid, NotFound, PhaseError
 from app.services.events import record, run_command
@@ -159,6 +160,7 @@ def delete_idea(actor: Actor, idea_id, client_id=None) -> dict:
             if workshop.phase not in ("brainstorm", "cluster"):
                 raise PhaseError("Les idées ne se suppriment plus une fois le vote ouvert.")
         data = idea_dict(idea)
+        vote_service.refund_idea(idea)
         db.session.delete(idea)
         record(workshop, "idea.deleted", data)
         return {"idea_id": data["id"]}

@@ -4,14 +4,17 @@ Each process heartbeats; connections of a process that stopped heartbeating
 are ignored, then purged, so a crash leaves no ghosts.
 """
 
+import os
 from datetime import timedelta
 
 from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.services.actors import Actor
 from models import Connection, Participant, Process, User, db, utcnow
 
-STALE_AFTER = timedelta(seconds=45)
+STALE_AFTER = timedelta(seconds=float(os.environ.get("FABRIQUE_STALE_SECONDS", "45")))
 ONLINE_LIST_MAX = 300
 
 
@@ -36,7 +39,12 @@ def disconnect(sid: str) -> None:
 
 
 def heartbeat(process_id: str) -> None:
-    db.session.merge(Process(id=process_id, heartbeat_at=utcnow()))
+    # An upsert, not merge(): a fresh process's first connections arrive together, and
+    # merge's SELECT-then-INSERT lets two of them insert the same row.
+    now = utcnow()
+    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    stmt = insert(Process).values(id=process_id, heartbeat_at=now)
+    db.session.execute(stmt.on_conflict_do_update(index_elements=[Process.id], set_={"heartbeat_at": now}))
     db.session.commit()
 
 
@@ -54,26 +62,28 @@ def purge_dead() -> list[int]:
 
 def online(workshop_id: int) -> dict:
     """{online:[{id,name,role,attendance}], counts:{room, remote}} — one entry per person."""
+    # Plain columns, not ORM entities: this runs on every connect and every presence
+    # broadcast, over every connection of the room (a mass arrival made it the top cost).
     alive = select(Process.id).where(Process.heartbeat_at >= utcnow() - STALE_AFTER)
     rows = db.session.execute(
-        select(Participant, User)
+        select(Participant.id, Participant.name, Participant.attendance, Participant.organisation, User.id, User.name)
         .select_from(Connection)
         .outerjoin(Participant, Participant.id == Connection.participant_id)
         .outerjoin(User, User.id == Connection.user_id)
         .where(Connection.workshop_id == workshop_id, Connection.process.in_(alive))
     ).all()
     people: dict[str, dict] = {}
-    for participant, user in rows:
-        if participant is not None:
-            people[f"p{participant.id}"] = {
-                "id": participant.id,
-                "name": participant.name,
+    for pid, name, attendance, organisation, uid, user_name in rows:
+        if pid is not None:
+            people[f"p{pid}"] = {
+                "id": pid,
+                "name": name,
                 "role": "participant",
-                "attendance": participant.attendance,
-                "organisation": participant.organisation,
+                "attendance": attendance,
+                "organisation": organisation,
             }
-        elif user is not None:
-            people[f"u{user.id}"] = {"id": None, "name": user.name, "role": "facilitator", "attendance": None}
+        elif uid is not None:
+            people[f"u{uid}"] = {"id": None, "name": user_name, "role": "facilitator", "attendance": None}
     return _summary(list(people.values()), _tables(workshop_id))
 
 

@@ -1,58 +1,92 @@
-"""Vote results: ranking per idea and per group, as this viewer may see them."""
+"""Vote results: ranking per idea and per group, as this viewer may see them.
+
+Rows are best first. Equal results share a rank (1, 2, 2, 4): equal dot
+counts, or identical majority values under majority judgment. Ideas whose
+tallies the viewer may not see (reveal_votes: end) are left out entirely.
+"""
 
 from app.services import majority
 from app.services import votes as vote_service
 from app.services.actors import Actor
 from app.services.board import snapshot
+from app.services.visibility import tallies_hidden
+
+EMPTY = [0] * len(majority.GRADES)
 
 
 def _mj(actor: Actor) -> bool:
     return actor.workshop.settings.get("vote_method") == "majority_judgment"
 
 
-def ranking(actor: Actor) -> list[dict]:
-    """Visible ideas best first with rank, votes and (majority judgment) grade and profile."""
-    ideas = snapshot(actor)["ideas"]
-    return _rank(ideas, _mj(actor))
-
-
-def _rank(items: list[dict], mj: bool) -> list[dict]:
-    if mj:
-        order = majority.rank({i["id"]: i.get("profile") or [0] * 7 for i in items if i.get("votes") is not None})
-        by_id = {i["id"]: i for i in items}
-        ranked = [by_id[key] for key, _grade in order]
-    else:
-        ranked = sorted((i for i in items if i.get("votes") is not None), key=lambda i: (-(i["votes"] or 0), i["id"]))
-    rows = []
-    for position, item in enumerate(ranked, start=1):
-        row = {"idea_id": item["id"], "text": item["text"], "rank": position, "votes": item["votes"]}
-        row.update(group_id=item.get("group_id"), proxy=item.get("proxy", False))
-        if mj:
-            row.update(grade=item.get("grade"), profile=item.get("profile"))
-            row["grade_label"] = majority.GRADES[item["grade"]] if item.get("grade") is not None else None
-            row["explanation"] = majority.explain(item.get("profile") or [0] * 7)
-        rows.append(row)
-    return rows
-
-
-def group_ranking(actor: Actor) -> list[dict]:
-    """Groups ranked by their ideas' summed dots (or merged merit profiles)."""
-    snap = snapshot(actor)
+def ranking(actor: Actor, snap: dict | None = None) -> list[dict]:
+    """Visible ideas best first: {idea_id, text, rank, votes, group_id, proxy} (+ grade, profile, explanation)."""
+    snap = snap or snapshot(actor)
     labels = {g["id"]: g["label"] for g in snap["groups"]}
-    merged: dict[int, dict] = {}
+    items = [dict(i, group=labels.get(i.get("group_id"))) for i in snap["ideas"] if i.get("votes") is not None]
+    return [_row(item, rank, _mj(actor), key="idea_id") for item, rank in _ordered(items, _mj(actor))]
+
+
+def group_ranking(actor: Actor, snap: dict | None = None) -> list[dict]:
+    """Groups best first, by their ideas' summed dots or merged merit profiles: {group_id, text, rank, votes, ideas}."""
+    snap = snap or snapshot(actor)
+    merged = {
+        g["id"]: {"id": g["id"], "text": g["label"], "votes": 0, "ideas": 0, "profile": list(EMPTY)}
+        for g in snap["groups"]
+    }
     for idea in snap["ideas"]:
-        if idea.get("group_id") not in labels or idea.get("votes") is None:
+        entry = merged.get(idea.get("group_id"))
+        if entry is None or idea.get("votes") is None:
             continue
-        entry = merged.setdefault(
-            idea["group_id"], {"id": idea["group_id"], "text": labels[idea["group_id"]], "votes": 0, "profile": [0] * 7}
-        )
+        entry["ideas"] += 1
         entry["votes"] += idea["votes"] or 0
-        for g, n in enumerate(idea.get("profile") or []):
-            entry["profile"][g] += n
-    for entry in merged.values():
-        entry["grade"] = majority.majority_grade(entry["profile"])
-    rows = _rank(list(merged.values()), _mj(actor))
-    return [dict(r, group_id=r.pop("idea_id")) for r in rows]
+        entry["profile"] = [a + b for a, b in zip(entry["profile"], idea.get("profile") or EMPTY, strict=True)]
+    items = [e for e in merged.values() if e["ideas"]]
+    mj = _mj(actor)
+    return [dict(_row(item, rank, mj, key="group_id"), ideas=item["ideas"]) for item, rank in _ordered(items, mj)]
+
+
+def _ordered(items: list[dict], mj: bool) -> list[tuple[dict, int]]:
+    """(item, rank) best first; ties share the rank of the first of them."""
+    if mj:
+        keyed = [(majority.majority_value(i.get("profile") or EMPTY), i) for i in items]
+        keyed.sort(key=lambda pair: (bool(pair[0]), pair[0]), reverse=True)
+    else:
+        keyed = [(i["votes"] or 0, i) for i in items]
+        keyed.sort(key=lambda pair: pair[0], reverse=True)
+    out, previous, rank = [], object(), 0
+    for position, (key, item) in enumerate(keyed, start=1):
+        if key != previous:
+            rank, previous = position, key
+        out.append((item, rank))
+    return out
+
+
+def _row(item: dict, rank: int, mj: bool, key: str) -> dict:
+    row = {key: item["id"], "text": item["text"], "rank": rank, "votes": item["votes"]}
+    if key == "idea_id":
+        row.update(group_id=item.get("group_id"), group=item.get("group"), proxy=item.get("proxy", False))
+    if mj:
+        profile = list(item.get("profile") or EMPTY)
+        grade = majority.majority_grade(profile)
+        row.update(grade=grade, profile=profile, explanation=majority.explain(profile))
+        row["grade_label"] = majority.GRADES[grade] if grade is not None else None
+    return row
+
+
+def results_view(actor: Actor) -> dict:
+    """Everything the results page shows: {method, hidden, ideas, groups, participation?, grades}."""
+    workshop = actor.workshop
+    snap = snapshot(actor)
+    view = {
+        "method": workshop.settings.get("vote_method", "dots"),
+        "hidden": tallies_hidden(workshop.phase, workshop.settings, actor.viewer()),
+        "ideas": ranking(actor, snap),
+        "groups": group_ranking(actor, snap),
+        "grades": majority.GRADES,
+    }
+    if actor.is_facilitator:
+        view["participation"] = vote_service.participation(workshop)
+    return view
 
 
 def participation(actor: Actor) -> dict:

@@ -14,6 +14,11 @@ def _facilitator(actor: Actor, what: str) -> None:
         raise Forbidden(f"Seuls les animateurs peuvent {what}.")
 
 
+def _open(workshop: Workshop) -> None:
+    if workshop.phase == "closed":
+        raise PhaseError("L'atelier est clos : rouvrez-le (changez de phase) pour continuer.")
+
+
 def set_phase(actor: Actor, phase, client_id=None) -> dict:
     """Move the workshop to a phase. Raises Forbidden, Invalid; emits phase.changed."""
     _facilitator(actor, "changer de phase")
@@ -48,6 +53,7 @@ def start_timer(actor: Actor, seconds, client_id=None) -> dict:
     seconds = v.integer(seconds, "seconds", lo=1, hi=4 * 3600)
 
     def apply(workshop: Workshop) -> dict:
+        _open(workshop)
         workshop.timer_seconds = seconds
         workshop.timer_ends_at = utcnow() + timedelta(seconds=seconds)
         info = timer_info(workshop)
@@ -88,8 +94,7 @@ def raise_hand(actor: Actor, client_id=None) -> dict:
         raise Forbidden("Seuls les participants lèvent la main.")
 
     def apply(workshop: Workshop) -> dict:
-        if workshop.phase == "closed":
-            raise PhaseError("L'atelier est clos.")
+        _open(workshop)
         hands = hands_of(workshop)
         if any(h["id"] == actor.participant_id for h in hands["queue"]):
             return {"hands": {"queue": hands["queue"], "speaking": hands["speaking"]}}
@@ -123,6 +128,7 @@ def next_speaker(actor: Actor, client_id=None) -> dict:
     _facilitator(actor, "donner la parole")
 
     def apply(workshop: Workshop) -> dict:
+        _open(workshop)
         hands = hands_of(workshop)
         queue = hands["queue"]
         if not queue:

@@ -35,6 +35,7 @@ def view_idea(idea: dict, phase: str, settings: dict, viewer: Viewer) -> dict | 
     if "votes" in out and tallies_hidden(phase, settings, viewer):
         out["votes"] = None
         out.pop("profile", None)
+        out.pop("grade", None)
     return out
 
 

@@ -6,6 +6,7 @@ import secrets
 from sqlalchemy import select
 
 from app.services import validation as v
+from app.services import votes as vote_service
 from app.services.actors import Actor
 from app.services.errors import Forbidden, Invalid, NotFound, PhaseError, Unauthorized
 from app.services.events import record, run_command
@@ -148,7 +149,9 @@ def update_workshop(actor: Actor, data: dict) -> dict:
         for key, value in _fields(data, creating=False).items():
             setattr(workshop, key, value)
         if "settings" in data:
-            workshop.settings = clean_settings(data["settings"], workshop.settings)
+            settings = clean_settings(data["settings"], workshop.settings)
+            vote_service.check_ballot_change(workshop, settings)
+            workshop.settings = settings
         if data.get("columns") is not None:
             _replace_columns(workshop, _columns(data["columns"]))
         db.session.flush()

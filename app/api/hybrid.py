@@ -1,0 +1,65 @@
+"""Hybrid meetings over REST (issue 7): device-less tables, equity panel, attendance sheet.
+
+Same services as the Socket.IO `table.*` commands, so the same rules and live events.
+"""
+
+from flask import current_app, jsonify
+
+from app.api import bp
+from app.api.errors import json_body
+from app.identity import request_actor
+from app.services import equity, tables
+from app.services import workshops as service
+
+
+def _actor(code: str):
+    return request_actor(service.get_workshop(code))
+
+
+@bp.get("/workshops/<code>/tables")
+def list_tables(code):
+    return jsonify({"tables": tables.list_tables(_actor(code))})
+
+
+@bp.post("/workshops/<code>/tables")
+def create_table(code):
+    actor, data = _actor(code), json_body()
+    result = tables.create_table(actor, data.get("name"), data.get("size"), client_id=data.get("client_id"))
+    return jsonify(result), 201
+
+
+@bp.post("/workshops/<code>/tables/<int:table_id>/ideas")
+def post_table_idea(code, table_id):
+    actor, data = _actor(code), json_body()
+    result = tables.post_for_table(
+        actor, table_id, data.get("column_id"), data.get("text"), data.get("color"), client_id=data.get("client_id")
+    )
+    return jsonify(result["idea"]), 201
+
+
+@bp.post("/workshops/<code>/tables/<int:table_id>/votes")
+def cast_table_vote(code, table_id):
+    actor, data = _actor(code), json_body()
+    result = tables.vote_for_table(
+        actor, table_id, data.get("idea_id"), data.get("grade"), client_id=data.get("client_id")
+    )
+    return jsonify(result)
+
+
+@bp.delete("/workshops/<code>/tables/<int:table_id>/votes/<int:idea_id>")
+def retract_table_vote(code, table_id, idea_id):
+    return jsonify(tables.retract_for_table(_actor(code), table_id, idea_id))
+
+
+@bp.get("/workshops/<code>/equity")
+def equity_report(code):
+    return jsonify(equity.equity_report(_actor(code)))
+
+
+@bp.get("/workshops/<code>/attendance.csv")
+def attendance(code):
+    actor = _actor(code)
+    body = equity.attendance_csv(actor)
+    response = current_app.response_class(body, mimetype="text/csv; charset=utf-8")
+    response.headers["Content-Disposition"] = f'attachment; filename="emargement-{actor.workshop.code}.csv"'
+    return response

@@ -1,0 +1,142 @@
+"""Hybrid-meeting pages (issue 7): presenter view, equity panel, device-less tables.
+
+All facilitator-only. Routes parse the form, call one service and redirect.
+"""
+
+import segno
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from jinja2 import TemplateNotFound
+from markupsafe import Markup
+
+from app.main import bp
+from app.main.routes import _facilitated
+from app.services import equity, results, tables
+from app.services.actors import Actor
+from app.services.errors import ServiceError
+from app.services.majority import GRADES
+from app.services.visibility import tallies_hidden
+from app.services.workshops import columns_of
+
+TIMER_DEFAULT = 300
+PROJECTED_ROWS = 10
+
+
+def join_qr_svg(url: str) -> Markup:
+    """The join URL as an inline SVG QR code (no image request, nothing to host)."""
+    qr = segno.make(url, error="m")
+    # omitsize: a viewBox only, so CSS sizes it for the projector.
+    return Markup(qr.svg_inline(scale=1, border=4, dark="#000", light="#fff", omitsize=True, svgclass="join-qr-svg"))
+
+
+def _facilitator_actor(code: str) -> Actor:
+    workshop = _facilitated(code)
+    return Actor(workshop, user=current_user)
+
+
+@bp.get("/w/<code>/present")
+@login_required
+def present_page(code):
+    workshop = _facilitated(code)
+    join_url = url_for("main.join_code", code=workshop.code, _external=True)
+    data = {
+        "code": workshop.code,
+        "timer_default": TIMER_DEFAULT,
+        "results_url": url_for("main.present_results", code=workshop.code),
+    }
+    return render_template(
+        "main/present.html", workshop=workshop, join_url=join_url, qr=join_qr_svg(join_url), data=data
+    )
+
+
+@bp.get("/w/<code>/present/results")
+@login_required
+def present_results(code):
+    """The ranking fragment the presenter view swaps in live, as the room may see it."""
+    workshop = _facilitated(code)
+    # The projector is seen by everyone: show what a participant may see.
+    public = Actor(workshop)
+    hidden = tallies_hidden(workshop.phase, workshop.settings, public.viewer())
+    # A projector shows the head of the ranking; the results page has it all.
+    rows = [] if hidden else results.ranking(public)[:PROJECTED_ROWS]
+    mj = workshop.settings.get("vote_method") == "majority_judgment"
+    context = {"rows": rows, "ranking": rows, "workshop": workshop, "mj": mj, "hidden": hidden, "grades": GRADES}
+    context["top"] = max([r["votes"] or 0 for r in rows] + [1])  # for the fallback bars
+    if not hidden and rows:
+        try:
+            return render_template("main/_results.html", **context)
+        except TemplateNotFound:
+            pass
+    return render_template("main/_present_results.html", **context)
+
+
+@bp.get("/w/<code>/equity")
+@login_required
+def equity_page(code):
+    actor = _facilitator_actor(code)
+    report = equity.equity_report(actor)
+    return render_template("main/equity.html", workshop=actor.workshop, report=report)
+
+
+@bp.get("/w/<code>/tables")
+@login_required
+def tables_page(code):
+    actor = _facilitator_actor(code)
+    workshop = actor.workshop
+    ideas = sorted(results.ranking(actor), key=lambda r: r["idea_id"]) if workshop.phase == "vote" else []
+    mj = workshop.settings.get("vote_method") == "majority_judgment"
+    return render_template(
+        "main/tables.html",
+        workshop=workshop,
+        tables=tables.list_tables(actor),
+        columns=columns_of(workshop),
+        ideas=ideas,
+        mj=mj,
+        grades=GRADES,
+    )
+
+
+def _int(value: str | None):
+    """Form fields arrive as text; anything not a number is left for the service to refuse."""
+    return int(value) if value and value.isdigit() else value
+
+
+def _act(code: str, what: str, fn) -> Response:
+    actor = _facilitator_actor(code)
+    try:
+        fn(actor)
+    except ServiceError as exc:
+        flash(exc.message, "error")
+    else:
+        flash(what, "success")
+    return redirect(url_for("main.tables_page", code=actor.workshop.code))
+
+
+@bp.post("/w/<code>/tables")
+@login_required
+def create_table(code):
+    form = request.form
+    return _act(code, "Table ajoutée.", lambda a: tables.create_table(a, form.get("name"), _int(form.get("size"))))
+
+
+@bp.post("/w/<code>/tables/<int:table_id>/idea")
+@login_required
+def table_idea(code, table_id):
+    form = request.form
+
+    def post(actor):
+        column = _int(form.get("column_id"))
+        return tables.post_for_table(actor, table_id, column, form.get("text"), form.get("color") or None)
+
+    return _act(code, "Idée publiée pour la table.", post)
+
+
+@bp.post("/w/<code>/tables/<int:table_id>/vote")
+@login_required
+def table_vote(code, table_id):
+    form = request.form
+    grade = _int(form.get("grade")) if form.get("grade") else None
+    idea = _int(form.get("idea_id"))
+    if form.get("action") == "retract":
+        return _act(code, "Vote retiré.", lambda a: tables.retract_for_table(a, table_id, idea))
+    return _act(code, "Vote enregistré pour la table.", lambda a: tables.vote_for_table(a, table_id, idea, grade))

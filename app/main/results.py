@@ -1,0 +1,32 @@
+"""The results page: ranking per idea and per group, for facilitators and, once tallies are visible, participants."""
+
+from flask import abort, redirect, render_template, url_for
+
+from app.identity import request_actor
+from app.main import bp
+from app.services import results
+from app.services import workshops as service
+from app.services.errors import NotFound, ServiceError
+from app.services.majority import GRADES
+
+
+@bp.app_context_processor
+def majority_labels():
+    # The _results.html partial is included elsewhere too (presenter view): give it the mentions everywhere.
+    return {"majority_grades": GRADES}
+
+
+@bp.get("/w/<code>/results")
+def results_page(code):
+    try:
+        workshop = service.get_workshop(code)
+    except NotFound:
+        abort(404)
+    try:
+        actor = request_actor(workshop)
+    except ServiceError:
+        return redirect(url_for("main.join_code", code=workshop.code))
+    view = results.results_view(actor)
+    page = render_template("main/results.html", workshop=workshop, actor=actor, view=view)
+    # reveal_votes: end — participants learn the results when the vote is over, not before.
+    return page, 403 if view["hidden"] else 200

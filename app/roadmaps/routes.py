@@ -1,0 +1,181 @@
+"""Roadmap pages. Each route parses, identifies and calls the roadmap services."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from app.roadmaps import bp
+from app.roadmaps.forms import ActionForm, ConfirmForm, ImportForm, RoadmapForm
+from app.services import roadmap_io
+from app.services import roadmap_views as views
+from app.services import roadmaps as service
+from app.services.errors import NotFound, ServiceError
+from models import Territory, db
+
+VIEWS = {"axes": "Par axe", "cities": "Par commune", "status": "Par statut", "timeline": "Calendrier"}
+
+
+def _user():
+    return current_user if current_user.is_authenticated else None
+
+
+def _roadmap(roadmap_id: int):
+    try:
+        return service.get_roadmap(roadmap_id, _user())
+    except NotFound:
+        abort(404)
+
+
+def _territory_choices() -> list[tuple[str, str]]:
+    rows = db.session.execute(select(Territory).where(Territory.kind != "commune").order_by(Territory.name)).scalars()
+    return [(str(t.id), t.name) for t in rows]
+
+
+@bp.get("/")
+def index():
+    form = RoadmapForm() if _user() else None
+    if form:
+        form.territory.choices = _territory_choices()
+    return render_template("roadmaps/index.html", roadmaps=service.visible_roadmaps(_user()), form=form)
+
+
+@bp.post("/")
+@login_required
+def create():
+    form = RoadmapForm()
+    form.territory.choices = _territory_choices()
+    if form.validate_on_submit():
+        try:
+            roadmap = service.create_roadmap(current_user, form.to_payload())
+        except ServiceError as exc:
+            flash(exc.message, "error")
+        else:
+            flash("Feuille de route créée. Elle reste privée tant que vous ne la publiez pas.", "success")
+            return redirect(url_for("roadmaps.manage", roadmap_id=roadmap.id))
+    return render_template("roadmaps/index.html", roadmaps=service.visible_roadmaps(current_user), form=form), 400
+
+
+@bp.get("/<int:roadmap_id>")
+def show(roadmap_id):
+    roadmap = _roadmap(roadmap_id)
+    view = request.args.get("view", "axes")
+    if view not in VIEWS:
+        view = "axes"
+    data = service.roadmap_dict(roadmap, _user())
+    sections = {"axes": views.by_axis, "cities": views.by_city, "status": views.by_status, "timeline": views.timeline}
+    return render_template(
+        "roadmaps/show.html",
+        roadmap=data,
+        view=view,
+        views=VIEWS,
+        section=sections[view](data),
+        totals=views.totals(data),
+    )
+
+
+@bp.get("/<int:roadmap_id>/actions/<int:action_id>")
+def action(roadmap_id, action_id):
+    roadmap = _roadmap(roadmap_id)
+    try:
+        item = service.get_action(roadmap, action_id)
+    except NotFound:
+        abort(404)
+    return render_template(
+        "roadmaps/action.html", roadmap=service.roadmap_summary(roadmap), trace=views.trace(item, _user())
+    )
+
+
+@bp.route("/<int:roadmap_id>/manage", methods=["GET", "POST"])
+@login_required
+def manage(roadmap_id):
+    roadmap = _roadmap(roadmap_id)
+    form = RoadmapForm(obj=roadmap)
+    form.territory.choices = _territory_choices()
+    if request.method == "GET":
+        form.territory.data = str(roadmap.territory_id)
+        form.axes.data = "\n".join(a.title for a in roadmap.axes)
+    elif form.validate_on_submit():
+        try:
+            service.update_roadmap(current_user, roadmap.id, form.to_payload())
+        except ServiceError as exc:
+            flash(exc.message, "error")
+        else:
+            flash("Feuille de route enregistrée.", "success")
+            return redirect(url_for("roadmaps.manage", roadmap_id=roadmap.id))
+    data = service.roadmap_dict(roadmap, current_user)
+    return render_template(
+        "roadmaps/manage.html", roadmap=data, form=form, publish_form=ConfirmForm(), import_form=ImportForm()
+    )
+
+
+@bp.post("/<int:roadmap_id>/publish")
+@login_required
+def publish(roadmap_id):
+    roadmap = _roadmap(roadmap_id)
+    if ConfirmForm().validate_on_submit():
+        service.update_roadmap(current_user, roadmap.id, {"published": not roadmap.published})
+        flash("Feuille de route publiée." if roadmap.published else "Feuille de route dépubliée.", "success")
+    return redirect(url_for("roadmaps.manage", roadmap_id=roadmap.id))
+
+
+@bp.post("/<int:roadmap_id>/import")
+@login_required
+def import_csv(roadmap_id):
+    roadmap = _roadmap(roadmap_id)
+    form = ImportForm()
+    if not form.validate_on_submit():
+        flash("Choisissez un fichier CSV.", "error")
+    else:
+        try:
+            result = roadmap_io.import_csv(current_user, roadmap.id, form.file.data.read())
+        except ServiceError as exc:
+            flash(f"Import refusé, rien n'a été modifié. {exc.message}", "error")
+        else:
+            flash(
+                f"Import réussi : {result['rows']} ligne(s) lue(s), {result['updated']} action(s) modifiée(s).",
+                "success",
+            )
+    return redirect(url_for("roadmaps.manage", roadmap_id=roadmap.id))
+
+
+def _action_form(roadmap, action=None) -> ActionForm:
+    form = ActionForm(obj=action)
+    form.axis_id.choices = [(a.id, a.title) for a in roadmap.axes]
+    form.cities.choices = [(c, c) for c in service.territory_cities(roadmap)]
+    if action is not None and request.method == "GET":
+        form.fill(action)
+    return form
+
+
+@bp.route("/<int:roadmap_id>/actions/new", methods=["GET", "POST"])
+@login_required
+def new_action(roadmap_id):
+    roadmap = _roadmap(roadmap_id)
+    return _edit_action(roadmap, None)
+
+
+@bp.route("/<int:roadmap_id>/actions/<int:action_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_action(roadmap_id, action_id):
+    roadmap = _roadmap(roadmap_id)
+    try:
+        item = service.get_action(roadmap, action_id)
+    except NotFound:
+        abort(404)
+    return _edit_action(roadmap, item)
+
+
+def _edit_action(roadmap, item):
+    form = _action_form(roadmap, item)
+    if form.validate_on_submit():
+        try:
+            if item is None:
+                item = service.create_action(current_user, roadmap.id, form.to_payload())
+            else:
+                service.update_action(current_user, roadmap.id, item.id, form.to_payload())
+        except ServiceError as exc:
+            flash(exc.message, "error")
+        else:
+            flash("Action enregistrée.", "success")
+            return redirect(url_for("roadmaps.manage", roadmap_id=roadmap.id))
+    return render_template("roadmaps/action_form.html", roadmap=roadmap, form=form, item=item)

@@ -1,0 +1,1 @@
+"""Load and latency benchmarks (`make bench`); see bench/run.py and docs/performance.md."""

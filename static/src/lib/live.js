@@ -1,0 +1,151 @@
+// The socket and the log discipline: track the last seq, drop duplicates,
+// `sync {since}` on a gap, a reconnect or a resync flag, and say how things stand.
+import { io } from "socket.io-client";
+
+const ACK_TIMEOUT = 10000;
+const OFFLINE_AFTER = 20000;
+
+export class Live {
+  constructor({ code, state, onSnapshot, onChange, onSynced, onStatus, onPresence }) {
+    Object.assign(this, { code, state, onSnapshot, onChange, onSynced, onStatus, onPresence });
+    this.buffer = [];
+    this.syncing = false;
+    this.again = null; // since of a sync asked for while one was running
+    this.clockOffset = 0; // server clock minus ours, in ms
+    this.netDown = typeof navigator !== "undefined" && navigator.onLine === false;
+    this.offlineTimer = null;
+  }
+
+  start() {
+    this.socket = io({
+      auth: { workshop: this.code },
+      transports: ["websocket", "polling"],
+      tryAllTransports: true,
+      autoConnect: !this.netDown,
+      reconnectionDelay: 500,
+      reconnectionDelayMax: 5000,
+    });
+    const s = this.socket;
+    s.on("connect", () => this.sync(this.state.seq));
+    s.on("disconnect", (reason) => this.lost(reason));
+    s.on("connect_error", (err) => this.refused(err));
+    s.on("event", (env) => this.receive(env));
+    s.on("presence", (p) => this.onPresence(p));
+    // Emulated or real network loss does not always close a WebSocket: do it ourselves.
+    window.addEventListener("offline", () => {
+      this.netDown = true;
+      if (s.connected) s.disconnect();
+      else this.lost("offline");
+    });
+    window.addEventListener("online", () => {
+      this.netDown = false;
+      if (!s.connected) s.connect();
+    });
+    if (this.netDown) this.lost("offline");
+    else this.status("connecting");
+  }
+
+  status(state, message) {
+    clearTimeout(this.offlineTimer);
+    this.offlineTimer = null;
+    this.onStatus(state, message);
+  }
+
+  lost(reason) {
+    this.syncing = false;
+    this.buffer = [];
+    this.status("reconnecting");
+    this.offlineTimer = setTimeout(() => this.onStatus("offline"), OFFLINE_AFTER);
+    // The server closed us on purpose (e.g. participation removed): try once more later.
+    if (reason === "io server disconnect") setTimeout(() => !this.netDown && this.socket.connect(), 3000);
+  }
+
+  refused(err) {
+    // A refusal by the server (bad identity, unknown workshop) will not cure itself.
+    if (!this.socket.active) this.status("offline", err && err.message);
+    else if (!this.offlineTimer) this.lost("connect_error");
+  }
+
+  /** Send a command; always resolves with an ack-shaped object. */
+  send(name, payload = {}) {
+    if (!this.socket || !this.socket.connected) {
+      return Promise.resolve({ ok: false, error: { code: "offline", message: "Hors ligne : réessayez au retour de la connexion." } });
+    }
+    return new Promise((resolve) => {
+      this.socket.timeout(ACK_TIMEOUT).emit(name, payload, (err, ack) => {
+        if (err) resolve({ ok: false, error: { code: "timeout", message: "Le serveur ne répond pas : réessayez." } });
+        else resolve(ack || { ok: false, error: { code: "internal", message: "Réponse vide du serveur." } });
+      });
+    });
+  }
+
+  receive(env) {
+    if (!env || typeof env.seq !== "number") return;
+    if (this.syncing || !this.state.loaded) {
+      this.buffer.push(env);
+      return;
+    }
+    this.process(env);
+  }
+
+  process(env) {
+    const where = this.state.classify(env);
+    if (where === "old") return; // e.g. the public copy after the author's own copy
+    if (where === "gap") {
+      this.buffer.push(env);
+      this.sync(this.state.seq);
+      return;
+    }
+    const change = this.state.apply(env);
+    this.onChange(change, env);
+    if (change.resync) this.sync(0);
+  }
+
+  sync(since) {
+    if (this.syncing) {
+      this.again = this.again === null ? since : Math.min(this.again, since);
+      return;
+    }
+    this.syncing = true;
+    this.status("catching-up");
+    this.socket.timeout(ACK_TIMEOUT * 2).emit("sync", { since }, (err, ack) => this.synced(err, ack, since));
+  }
+
+  synced(err, ack, since) {
+    this.syncing = false;
+    if (err || !ack || !ack.ok) {
+      if (this.socket.connected) setTimeout(() => this.sync(since), 1000);
+      return;
+    }
+    if (ack.now) this.clockOffset = Date.parse(ack.now) - Date.now();
+    let resync = false;
+    if (ack.snapshot) {
+      this.state.loadSnapshot(ack.snapshot);
+      this.onSnapshot();
+    } else {
+      for (const env of ack.events) {
+        if (this.state.classify(env) !== "next") continue;
+        const change = this.state.apply(env);
+        this.onChange(change, env);
+        resync = resync || Boolean(change.resync);
+      }
+    }
+    const waiting = this.buffer.sort((a, b) => a.seq - b.seq);
+    this.buffer = [];
+    if (resync || this.again !== null) {
+      const next = resync ? 0 : Math.min(this.again, this.state.seq);
+      this.again = null;
+      this.buffer = waiting;
+      this.sync(next);
+      return;
+    }
+    this.status("connected");
+    for (const env of waiting) this.receive(env);
+    if (!this.syncing) this.onSynced();
+  }
+
+  /** Milliseconds left before an ISO instant of the server. */
+  remaining(isoEnd) {
+    return Date.parse(isoEnd) - (Date.now() + this.clockOffset);
+  }
+}

@@ -1,0 +1,109 @@
+// Status bar pieces: phase banner, connection state, presence, countdown, speaking queue.
+import { announce, h } from "./dom.js";
+import { PHASES, STATES, phaseHelp } from "./labels.js";
+
+export function renderPhase(state) {
+  const el = document.querySelector('[data-testid="phase"]');
+  const phase = state.workshop.phase;
+  el.textContent = PHASES[phase] || phase;
+  el.dataset.phase = phase;
+  document.getElementById("board").dataset.phase = phase;
+  document.getElementById("phase-help").textContent = phaseHelp(phase, state.me.role, state.workshop.settings || {});
+  const select = document.querySelector('[data-testid="phase-select"]');
+  if (select && document.activeElement !== select) select.value = phase;
+}
+
+export function renderStatus(state, message) {
+  const el = document.querySelector('[data-testid="connection-status"]');
+  el.dataset.state = state;
+  el.textContent = message ? `${STATES[state]} — ${message}` : STATES[state];
+}
+
+export function renderPresence(p) {
+  const counts = p.counts || {};
+  const total = typeof p.total === "number" ? p.total : (p.online || []).length;
+  document.querySelector('[data-testid="presence-count"]').textContent = String(total);
+  const detail = document.getElementById("presence-detail");
+  if (detail) detail.textContent = `(salle : ${counts.room ?? 0}, à distance : ${counts.remote ?? 0})`;
+}
+
+export function renderVotesLeft(state) {
+  const el = document.querySelector('[data-testid="votes-left"]');
+  if (!el) return;
+  const mj = state.workshop.settings.vote_method === "majority_judgment";
+  document.getElementById("votes-left-label").textContent = mj ? "Idées à évaluer :" : "Gommettes restantes :";
+  el.textContent = state.me.votes_left === null || state.me.votes_left === undefined ? "—" : String(state.me.votes_left);
+}
+
+/** The countdown follows the server's ends_at, corrected by the measured clock offset. */
+export class Countdown {
+  constructor(el, live) {
+    this.el = el;
+    this.live = live;
+    this.timer = null;
+    this.announced = new Set();
+  }
+
+  set(timer) {
+    clearInterval(this.timer);
+    this.ends = timer ? timer.ends_at : null;
+    this.announced.clear();
+    this.el.hidden = !this.ends;
+    if (this.ends) {
+      this.tick();
+      this.timer = setInterval(() => this.tick(), 1000);
+    }
+    const stop = document.getElementById("timer-stop");
+    if (stop) stop.disabled = !this.ends;
+  }
+
+  tick() {
+    const left = Math.max(0, Math.round(this.live.remaining(this.ends) / 1000));
+    const mm = String(Math.floor(left / 60)).padStart(2, "0");
+    const ss = String(left % 60).padStart(2, "0");
+    this.el.textContent = left ? `Temps restant : ${mm}:${ss}` : "Temps écoulé";
+    this.el.dataset.left = String(left);
+    this.el.classList.toggle("ending", left <= 30);
+    if (left === 60 && !this.announced.has(60)) announce("Plus qu'une minute.");
+    if (left === 0 && !this.announced.has(0)) {
+      announce("Temps écoulé.");
+      clearInterval(this.timer);
+    }
+    this.announced.add(left);
+  }
+}
+
+export function renderHands(state, act) {
+  const panel = document.getElementById("hands");
+  const { queue, speaking } = state.hands;
+  panel.querySelector(".speaking").textContent = speaking
+    ? `La parole est à ${speaking.name}${speaking.attendance === "remote" ? " (à distance)" : ""}.`
+    : "Personne n'a la parole.";
+  panel.querySelector("ol").replaceChildren(
+    ...queue.map((p) => h("li", {}, p.name, " ", h("span", { class: "badge" }, p.attendance === "remote" ? "à distance" : "en salle"))),
+  );
+  panel.querySelector(".queue-empty").hidden = queue.length > 0;
+  const buttons = panel.querySelector(".hand-buttons");
+  // The button is swapped (raise ⇄ lower): keyboard focus must follow it, not fall to <body>.
+  const hadFocus = buttons.contains(document.activeElement);
+  renderHandButtons(buttons, state, act);
+  if (hadFocus && buttons.firstElementChild) buttons.firstElementChild.focus();
+}
+
+function renderHandButtons(buttons, state, act) {
+  const { queue, speaking } = state.hands;
+  const me = state.me;
+  const closed = state.workshop.phase === "closed";
+  if (state.isFacilitator) {
+    buttons.replaceChildren(h("button", { type: "button", "data-testid": "hand-next", disabled: closed || (!queue.length && !speaking) ? true : null,
+      onclick: act.nextSpeaker }, queue.length ? "Donner la parole" : "Terminer le tour de parole"));
+    return;
+  }
+  const waiting = queue.some((p) => p.id === me.id);
+  const talking = speaking && speaking.id === me.id;
+  buttons.replaceChildren(
+    waiting || talking
+      ? h("button", { type: "button", class: "secondary", "data-testid": "hand-lower", onclick: act.lowerHand }, talking ? "Rendre la parole" : "Baisser la main")
+      : h("button", { type: "button", "data-testid": "hand-raise", disabled: closed ? true : null, onclick: act.raiseHand }, "Lever la main"),
+  );
+}
