@@ -8,10 +8,9 @@ from sqlalchemy import select
 from wtforms import BooleanField, RadioField, SelectField
 from wtforms.validators import DataRequired
 
-from app.identity import request_actor
 from app.main import bp
+from app.main.access import page_actor
 from app.services import privacy
-from app.services import workshops as service
 from app.services.errors import ServiceError
 from app.services.retention import retention_ends
 from models import Participant, db
@@ -35,18 +34,9 @@ class RequestForm(FlaskForm):
     confirm = BooleanField("Je confirme cette demande du participant")
 
 
-def _actor(code: str):
-    try:
-        return request_actor(service.get_workshop(code))
-    except ServiceError:
-        return None
-
-
 @bp.get("/w/<code>/my-data")
 def my_data(code):
-    actor = _actor(code)
-    if actor is None:
-        return redirect(url_for("main.join_code", code=service.normalize_code(code)))
+    actor = page_actor(code)
     workshop = actor.workshop
     context = {"workshop": workshop, "retention_ends": retention_ends(workshop), "actor": actor}
     if actor.participant is not None:
@@ -66,9 +56,7 @@ def _request_form(workshop) -> RequestForm:
 
 @bp.post("/w/<code>/my-data/<any(anonymise, delete):what>")
 def my_data_act(code, what):
-    actor = _actor(code)
-    if actor is None:
-        return redirect(url_for("main.join_code", code=service.normalize_code(code)))
+    actor = page_actor(code)
     form = ConfirmForm(prefix=what)
     if not form.validate_on_submit():
         flash("Cochez la case de confirmation : rien n'a été modifié.", "error")
@@ -79,9 +67,9 @@ def my_data_act(code, what):
 
 @bp.post("/w/<code>/my-data/request")
 def my_data_request(code):
-    actor = _actor(code)
-    if actor is None or not actor.is_facilitator:
-        return redirect(url_for("main.join_code", code=service.normalize_code(code)))
+    actor = page_actor(code)
+    if not actor.is_facilitator:
+        return redirect(url_for("main.join_code", code=actor.workshop.code))
     form = _request_form(actor.workshop)
     if not form.validate_on_submit():
         flash("Choisissez un participant et une demande.", "error")

@@ -1,12 +1,10 @@
 """The results page: ranking per idea and per group, for facilitators and, once tallies are visible, participants."""
 
-from flask import abort, redirect, render_template, url_for
+from flask import render_template
 
-from app.identity import request_actor
 from app.main import bp
+from app.main.access import page_actor
 from app.services import results
-from app.services import workshops as service
-from app.services.errors import NotFound, ServiceError
 from app.services.majority import GRADES
 
 
@@ -18,14 +16,8 @@ def majority_labels():
 
 @bp.get("/w/<code>/results")
 def results_page(code):
-    try:
-        workshop = service.get_workshop(code)
-    except NotFound:
-        abort(404)
-    try:
-        actor = request_actor(workshop)
-    except ServiceError:
-        return redirect(url_for("main.join_code", code=workshop.code))
+    actor = page_actor(code)
+    workshop = actor.workshop
     view = results.results_view(actor)
     page = render_template("main/results.html", workshop=workshop, actor=actor, view=view)
     # reveal_votes: end — participants learn the results when the vote is over, not before.

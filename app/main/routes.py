@@ -4,8 +4,9 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from app.identity import remember_guest, request_actor
+from app.identity import remember_guest
 from app.main import bp
+from app.main.access import page_actor
 from app.main.forms import JoinForm, WorkshopForm
 from app.services import board
 from app.services import workshops as service
@@ -145,13 +146,9 @@ def _join_or_count_failure(form: JoinForm) -> tuple[str, str]:
 
 @bp.get("/w/<code>")
 def board_page(code):
-    try:
-        workshop = service.get_workshop(code)
-        actor = request_actor(workshop)
-    except ServiceError:
-        return redirect(url_for("main.join_code", code=service.normalize_code(code)))
+    actor = page_actor(code)
     snap = board.snapshot(actor)
-    return render_template("main/board.html", workshop=workshop, actor=actor, me=snap["me"], snapshot=snap)
+    return render_template("main/board.html", workshop=actor.workshop, actor=actor, me=snap["me"], snapshot=snap)
 
 
 @bp.get("/accessibilite")

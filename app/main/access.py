@@ -1,0 +1,16 @@
+"""Who may open a workshop page: people who have not joined are sent to its join page."""
+
+from flask import abort, redirect, url_for
+
+from app.identity import request_actor
+from app.services import workshops as service
+from app.services.actors import Actor
+from app.services.errors import ServiceError
+
+
+def page_actor(code: str) -> Actor:
+    """The caller's actor for workshop `code`; otherwise aborts with a redirect to /join/CODE."""
+    try:
+        return request_actor(service.get_workshop(code))
+    except ServiceError:
+        abort(redirect(url_for("main.join_code", code=service.normalize_code(code))))
