@@ -47,8 +47,9 @@ lint: setup
 audit: setup
 	$(VENV)/bin/pip-audit -r requirements.txt --progress-spinner off
 
+# PostgreSQL and Redis run on every machine of this project: the suite always uses them.
 test: setup system lint
-	$(PY) -m pytest -q
+	FABRIQUE_TEST_POSTGRES=1 $(PY) -m pytest -q
 
 bench: setup
 	$(PY) -m bench.run

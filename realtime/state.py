@@ -6,6 +6,7 @@ import time
 from dataclasses import dataclass, field
 
 from flask import current_app, request
+from sqlalchemy import select
 
 from app.extensions import socketio
 from app.services.actors import Actor
@@ -26,6 +27,17 @@ class SocketState:
     bucket: list = field(default_factory=lambda: [0.0, 0.0])  # [tokens, last refill]
 
     def actor(self) -> Actor:
+        if self.participant_id is not None:
+            # One round trip for the common case; the checks below name what is missing.
+            stmt = select(Workshop, Participant).where(
+                Workshop.id == self.workshop_id,
+                Participant.id == self.participant_id,
+                Participant.workshop_id == Workshop.id,
+                Participant.token_hash.is_not(None),
+            )
+            row = db.session.execute(stmt).first()
+            if row is not None:
+                return Actor(row[0], participant=row[1])
         workshop = db.session.get(Workshop, self.workshop_id)
         if workshop is None:
             raise Unauthorized("Cet atelier n'existe plus.")

@@ -371,3 +371,16 @@ def test_concurrent_twins_with_one_client_id_create_one_idea(app, brainstorm, jo
     _concurrently(app, 6, work)
     assert len({a["idea"]["id"] for a in answers}) == 1
     assert len(db.session.execute(select(Idea.id)).all()) == 1
+
+
+@pytest.mark.parametrize("flush", [False, True])
+def test_writes_pending_before_a_command_are_not_committed_with_it(brainstorm, join, flush):
+    # lock_workshop keeps a read-only transaction (cheaper) but must still drop stray writes.
+    alice = join(brainstorm, "Alice")
+    alice.participant.name = "Mallory"
+    if flush:
+        db.session.flush()
+    idea = ideas.create_idea(alice, _col(brainstorm), "Une idée")["idea"]
+    assert idea["author"]["name"] == "Alice"
+    db.session.expire_all()
+    assert db.session.get(Participant, alice.participant_id).name == "Alice"

@@ -36,8 +36,14 @@ def add_publisher(fn: Callable[[list], None]) -> None:
         _publishers.append(fn)
 
 
+@sa_event.listens_for(Session, "after_flush")
+def _mark_written(session: Session, _context) -> None:
+    session.info["flushed"] = True
+
+
 @sa_event.listens_for(Session, "after_commit")
 def _publish(session: Session) -> None:
+    session.info.pop("flushed", None)
     outbox = session.info.pop("outbox", None)
     if outbox:
         for fn in _publishers:
@@ -46,12 +52,30 @@ def _publish(session: Session) -> None:
 
 @sa_event.listens_for(Session, "after_rollback")
 def _discard(session: Session) -> None:
+    session.info.pop("flushed", None)
     session.info.pop("outbox", None)
 
 
+def _has_writes(session) -> bool:
+    return bool(
+        session.new or session.dirty or session.deleted or "flushed" in session.info or "outbox" in session.info
+    )
+
+
 def lock_workshop(workshop_id: int) -> Workshop:
-    """Start a write: lock the workshop row (PostgreSQL) and reload its current state."""
-    db.session.rollback()
+    """Start a write: lock the workshop row (PostgreSQL) and reload its current state.
+
+    Nothing written before the lock may leak into the command, so pending writes
+    are rolled back. A read-only transaction (the actor just loaded) is kept and
+    only expired: every object reloads after the lock as after a rollback, two
+    round trips (ROLLBACK, BEGIN) cheaper. On SQLite that transaction already
+    holds the write lock (BEGIN IMMEDIATE); on PostgreSQL, READ COMMITTED reads
+    after the lock see the latest commits either way.
+    """
+    if _has_writes(db.session):
+        db.session.rollback()
+    else:
+        db.session.expire_all()
     stmt = select(Workshop).where(Workshop.id == workshop_id).with_for_update()
     return db.session.execute(stmt.execution_options(populate_existing=True)).scalar_one()
 

@@ -1,7 +1,7 @@
 """Ideas (sticky notes) and their groups. Every change is one transaction plus one event."""
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select
 
 from app.services import validation as v
 from app.services import votes as vote_service
@@ -65,11 +65,22 @@ def _color(value) -> str:
     return "yellow" if value is None else v.choice(value, "color", COLORS)
 
 
-def _check_quota(workshop: Workshop, actor: Actor) -> None:
+def _new_idea_context(workshop: Workshop, column_id, quota: bool, author_id) -> tuple[Column, float | None, int]:
+    """The column, its last position and the author's idea count, in one round trip (under the lock)."""
+    if isinstance(column_id, bool) or not isinstance(column_id, int):
+        raise Invalid("« column_id » doit être un identifiant de colonne.", field="column_id")
+    last = select(func.max(Idea.position)).where(Idea.column_id == Column.id).scalar_subquery()
+    count = (
+        select(func.count(Idea.id)).where(Idea.workshop_id == workshop.id, Idea.author_id == author_id)
+    ).scalar_subquery()
+    row = db.session.execute(select(Column, last, count if quota else literal(0)).where(Column.id == column_id)).first()
+    if row is None or row[0].workshop_id != workshop.id:
+        raise NotFound("Colonne inconnue dans cet atelier.")
+    return row[0], row[1], row[2]
+
+
+def _check_quota(count: int) -> None:
     limit = current_app.config.get("MAX_IDEAS_PER_PARTICIPANT", 50)
-    count = db.session.execute(
-        select(func.count(Idea.id)).where(Idea.workshop_id == workshop.id, Idea.author_id == actor.participant_id)
-    ).scalar_one()
     if count >= limit:
         raise Invalid(f"Vous avez atteint la limite de {limit} idées pour cet atelier.", field="text")
 
@@ -81,12 +92,12 @@ def create_idea(actor: Actor, column_id, text, color=None, client_id=None, on_be
         _open(workshop)
         if not actor.is_facilitator and workshop.phase != "brainstorm":
             raise PhaseError("On ne peut proposer des idées que pendant la phase de remue-méninges.")
-        column = _column(workshop, column_id)
-        body = v.text(text, "text", max_len=IDEA_MAX)
         author = on_behalf_of or actor.participant
-        if author is not None and not actor.is_facilitator:
-            _check_quota(workshop, actor)
-        last = db.session.execute(select(func.max(Idea.position)).filter_by(column_id=column.id)).scalar()
+        quota = author is not None and not actor.is_facilitator
+        column, last, count = _new_idea_context(workshop, column_id, quota, actor.participant_id)
+        body = v.text(text, "text", max_len=IDEA_MAX)
+        if quota:
+            _check_quota(count)
         idea = Idea(
             workshop_id=workshop.id,
             column_id=column.id,
