@@ -11,6 +11,7 @@ from app.services import roadmap_fields as rf
 from app.services import validation as v
 from app.services.errors import Invalid, NotFound, Unauthorized
 from app.services.roadmap_sources import add_idea_source, log_change, resolve_ideas, source_dicts
+from app.services.titled import retitle
 from app.services.workshops import _territory_id
 from models import Action, Axis, Roadmap, Territory, User, db
 
@@ -121,16 +122,13 @@ def update_roadmap(user: User | None, roadmap_id, data: dict) -> Roadmap:
 
 def _replace_axes(roadmap: Roadmap, titles: list[str]) -> None:
     """Rename axes in place, add new ones; trailing axes go only if they hold no action."""
-    existing = list(roadmap.axes)
-    for i, title in enumerate(titles):
-        if i < len(existing):
-            existing[i].title, existing[i].position = title, i
-        else:
-            roadmap.axes.append(Axis(title=title, position=i))
-    for axis in existing[len(titles) :]:
+
+    def busy(axis: Axis) -> str | None:
         if any(a.axis_id == axis.id for a in roadmap.actions):
-            raise Invalid(f"L'axe « {axis.title} » contient des actions : déplacez-les d'abord.", field="axes")
-        roadmap.axes.remove(axis)
+            return f"L'axe « {axis.title} » contient des actions : déplacez-les d'abord."
+        return None
+
+    retitle(roadmap.axes, titles, lambda title, i: Axis(title=title, position=i), busy, field="axes")
 
 
 def territory_cities(roadmap: Roadmap) -> list[str]:

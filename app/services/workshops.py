@@ -11,6 +11,7 @@ from app.services.actors import Actor
 from app.services.errors import Forbidden, Invalid, NotFound, PhaseError, Unauthorized
 from app.services.events import record, run_command
 from app.services.themes import THEMES
+from app.services.titled import retitle
 from models import MODES, Column, Idea, Participant, Territory, User, Workshop, db
 from models import workshop_facilitators as wf
 
@@ -164,16 +165,13 @@ def update_workshop(actor: Actor, data: dict) -> dict:
 
 def _replace_columns(workshop: Workshop, titles: list[str]) -> None:
     """Rename columns in place, add new ones; trailing columns go only if empty."""
-    existing = list(workshop.columns)
-    for i, title in enumerate(titles):
-        if i < len(existing):
-            existing[i].title, existing[i].position = title, i
-        else:
-            workshop.columns.append(Column(title=title, position=i))
-    for column in existing[len(titles) :]:
+
+    def busy(column: Column) -> str | None:
         if db.session.execute(select(Idea.id).filter_by(column_id=column.id).limit(1)).first():
-            raise Invalid(f"La colonne « {column.title} » contient des idées : déplacez-les d'abord.")
-        workshop.columns.remove(column)
+            return f"La colonne « {column.title} » contient des idées : déplacez-les d'abord."
+        return None
+
+    retitle(workshop.columns, titles, lambda title, i: Column(title=title, position=i), busy)
 
 
 def columns_of(workshop: Workshop) -> list[dict]:
