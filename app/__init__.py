@@ -44,11 +44,12 @@ def create_app(overrides: dict | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from app.sqlite import tune_sqlite
+    from app.database import ping_when_idle, tune_sqlite
 
     db.init_app(app)
     with app.app_context():
         tune_sqlite(db.engine)
+        ping_when_idle(db.engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

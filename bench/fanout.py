@@ -27,7 +27,7 @@ def percentiles(samples: list[float]) -> dict:
 @dataclass
 class Room:
     peers: list[Peer]
-    send: object  # async (key) -> None
+    send: object  # async (poster, key) -> None
     rss_per_peer_kb: float
     extra: list[Peer] = field(default_factory=list)
     sent: dict[str, float] = field(default_factory=dict)
@@ -35,7 +35,7 @@ class Room:
     async def post(self, k: int) -> None:
         key = f"bench {k}{PAD}"
         self.sent[key] = now()
-        await self.send(key)
+        await self.send(_poster(self.peers, k), key)
         await wait_all(self.peers, key, WAIT_EACH)
 
     def summary(self) -> dict:
@@ -55,8 +55,9 @@ class Room:
         await close_all([*self.peers, *self.extra])
 
 
-def _poster(peers: list[Peer]) -> Peer:
-    return next(p for p in peers if p.sio.connected)
+def _poster(peers: list[Peer], k: int) -> Peer:
+    """Posts come from everyone in turn, as in a real room (and within the per-person idea quota)."""
+    return next(p for p in peers[k % len(peers) :] + peers if p.sio.connected)
 
 
 def _idea_key(frame: dict):
@@ -80,8 +81,8 @@ async def fabrique_room(api: Api, urls: list[str], n: int, rss) -> Room:
     await connect_many(peers, urls, [{"token": t, "workshop": code} for t in tokens])
     await settle(peers)
 
-    async def send(key: str) -> None:
-        ack = await _poster(peers).call("idea.create", {"column_id": column, "text": key})
+    async def send(poster: Peer, key: str) -> None:
+        ack = await poster.call("idea.create", {"column_id": column, "text": key})
         if not ack.get("ok"):
             raise RuntimeError(f"idea.create refused: {ack}")
 
@@ -94,9 +95,9 @@ async def relay_room(url: str, n: int, rss) -> Room:
     await connect_many(peers, [url], [None] * n)
     await asyncio.sleep(1.0)
 
-    async def send(key: str) -> None:
+    async def send(poster: Peer, key: str) -> None:
         envelope = {"seq": 1, "type": "idea.created", "data": {"text": key, "id": 1, "column_id": 1}, "at": "now"}
-        await _poster(peers).call("post", envelope)
+        await poster.call("post", envelope)
 
     return Room(peers, send, (rss() - before) / n)
 

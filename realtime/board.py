@@ -4,7 +4,7 @@ from app.services import board, ideas, session, votes
 from realtime.state import command
 
 
-@command("sync")
+@command("sync", writes=False)
 def on_sync(actor, p, _cid):
     return board.sync(actor, p.get("since", 0))
 

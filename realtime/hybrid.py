@@ -30,6 +30,6 @@ def on_table_retract(actor, p, cid):
     return tables.retract_for_table(actor, p.get("table_id"), p.get("idea_id"), client_id=cid)
 
 
-@command("table.list")
+@command("table.list", writes=False)
 def on_table_list(actor, _p, _cid):
     return {"tables": tables.list_tables(actor)}

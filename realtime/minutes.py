@@ -15,7 +15,7 @@ from realtime.state import command
 UPDATE_PAYLOAD = (minutes.MAX_UPDATE_BYTES * 4) // 3 + 1024
 
 
-@command("minutes.sync")
+@command("minutes.sync", writes=False)
 def on_minutes_sync(actor, _p, _cid):
     return minutes.sync_minutes(actor)
 

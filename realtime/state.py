@@ -11,6 +11,7 @@ from sqlalchemy import select
 from app.extensions import socketio
 from app.services.actors import Actor
 from app.services.errors import Invalid, RateLimited, ServiceError, TooLarge, Unauthorized
+from app.services.events import workshop_locked
 from models import Participant, User, Workshop, db
 
 log = logging.getLogger("fabrique.realtime")
@@ -26,7 +27,9 @@ class SocketState:
     role: str
     bucket: list = field(default_factory=lambda: [0.0, 0.0])  # [tokens, last refill]
 
-    def actor(self) -> Actor:
+    def actor(self, lock: bool = False) -> Actor:
+        """Load who acts. With `lock`, a participant's load also takes the workshop lock a
+        write command needs (`lock_workshop` then costs nothing): one round trip."""
         if self.participant_id is not None:
             # One round trip for the common case; the checks below name what is missing.
             stmt = select(Workshop, Participant).where(
@@ -35,8 +38,10 @@ class SocketState:
                 Participant.workshop_id == Workshop.id,
                 Participant.token_hash.is_not(None),
             )
-            row = db.session.execute(stmt).first()
+            row = db.session.execute(stmt.with_for_update(of=Workshop) if lock else stmt).first()
             if row is not None:
+                if lock:
+                    workshop_locked(self.workshop_id)
                 return Actor(row[0], participant=row[1])
         workshop = db.session.get(Workshop, self.workshop_id)
         if workshop is None:
@@ -71,8 +76,11 @@ def _client_id(payload: dict) -> str | None:
     return cid
 
 
-def command(name: str, *, max_payload: int = MAX_PAYLOAD, cost: float = 1.0):
-    """Register `fn(actor, payload, client_id) -> dict` as the Socket.IO command `name`; the ack is {ok, …}."""
+def command(name: str, *, max_payload: int = MAX_PAYLOAD, cost: float = 1.0, writes: bool = True):
+    """Register `fn(actor, payload, client_id) -> dict` as the Socket.IO command `name`; the ack is {ok, …}.
+
+    A command that `writes` loads its actor under the workshop lock it is about to take anyway.
+    """
 
     def register(fn):
         def handler(payload=None):
@@ -87,7 +95,7 @@ def command(name: str, *, max_payload: int = MAX_PAYLOAD, cost: float = 1.0):
                     raise TooLarge(f"Commande trop volumineuse (max {max_payload // 1024} Ko).")
                 if not _rate_ok(state, cost):
                     raise RateLimited("Trop de commandes : ralentissez un instant.")
-                return {"ok": True, **fn(state.actor(), payload, _client_id(payload))}
+                return {"ok": True, **fn(state.actor(lock=writes), payload, _client_id(payload))}
             except ServiceError as exc:
                 db.session.rollback()
                 return {"ok": False, "error": exc.to_dict()}

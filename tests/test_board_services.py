@@ -3,12 +3,15 @@
 import threading
 
 import pytest
+from sqlalchemy import event as sa_event
 from sqlalchemy import select
 
 from app.services import board, ideas, session, votes
 from app.services.actors import Actor
 from app.services.errors import Conflict, Forbidden, Invalid, NotFound, PhaseError
+from app.services.events import lock_workshop
 from models import Event, Idea, Participant, Workshop, db
+from realtime.state import SocketState
 
 
 def _col(workshop, i=0):
@@ -384,3 +387,48 @@ def test_writes_pending_before_a_command_are_not_committed_with_it(brainstorm, j
     assert idea["author"]["name"] == "Alice"
     db.session.expire_all()
     assert db.session.get(Participant, alice.participant_id).name == "Alice"
+
+
+def test_a_repeat_gets_the_first_answer_after_the_state_moved_on(brainstorm, fac, join):
+    # The first run of a client_id costs no lookup; a repeat is recognised when apply refuses it.
+    alice = join(brainstorm, "Alice")
+    created = ideas.create_idea(alice, _col(brainstorm), "Avant le tri", client_id="c-2")
+    deleted = ideas.delete_idea(alice, created["idea"]["id"], client_id="d-2")
+    session.set_phase(fac, "vote")
+    assert ideas.create_idea(alice, _col(brainstorm), "Avant le tri", client_id="c-2") == created
+    assert ideas.delete_idea(alice, created["idea"]["id"], client_id="d-2") == deleted
+    with pytest.raises(PhaseError):  # a new client_id is a new command
+        ideas.create_idea(alice, _col(brainstorm), "Avant le tri", client_id="c-3")
+    assert _types(brainstorm).count("idea.created") == 1
+
+
+def _statements(run):
+    seen = []
+
+    def count(_conn, _cursor, statement, *_args):
+        seen.append(statement)
+
+    sa_event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        result = run()
+    finally:
+        sa_event.remove(db.engine, "before_cursor_execute", count)
+    return result, seen
+
+
+def test_a_socket_write_loads_its_actor_under_the_workshop_lock(brainstorm, join):
+    participant = join(brainstorm, "Alice").participant
+    state = SocketState(brainstorm.id, brainstorm.code, None, participant.id, "participant")
+    db.session.commit()
+    actor = state.actor(lock=True)
+    locked, seen = _statements(lambda: lock_workshop(brainstorm.id))
+    assert locked is actor.workshop and seen == []  # the lock is already held: no second statement
+    idea = ideas.create_idea(actor, _col(brainstorm), "Sous verrou")["idea"]
+    assert idea["author"]["name"] == "Alice"
+    # Stray writes after the actor's lock are still dropped: the lock is taken again.
+    actor = state.actor(lock=True)
+    actor.participant.name = "Mallory"
+    _, seen = _statements(lambda: lock_workshop(brainstorm.id))
+    assert any("FOR UPDATE" in s for s in seen) or db.engine.dialect.name == "sqlite"
+    db.session.rollback()
+    assert db.session.get(Participant, participant.id).name == "Alice"

@@ -7,13 +7,18 @@ after the commit succeeds, so nothing uncommitted is ever broadcast.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy import event as sa_event
-from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
+from app.services.errors import ServiceError
 from models import CommandResult, Event, Workshop, db, utcnow
+
+LOCKED = "locked_workshop"  # session.info: the workshop this transaction holds the lock of
 
 
 @dataclass
@@ -44,6 +49,7 @@ def _mark_written(session: Session, _context) -> None:
 @sa_event.listens_for(Session, "after_commit")
 def _publish(session: Session) -> None:
     session.info.pop("flushed", None)
+    session.info.pop(LOCKED, None)
     outbox = session.info.pop("outbox", None)
     if outbox:
         for fn in _publishers:
@@ -53,6 +59,7 @@ def _publish(session: Session) -> None:
 @sa_event.listens_for(Session, "after_rollback")
 def _discard(session: Session) -> None:
     session.info.pop("flushed", None)
+    session.info.pop(LOCKED, None)
     session.info.pop("outbox", None)
 
 
@@ -65,35 +72,71 @@ def _has_writes(session) -> bool:
 def lock_workshop(workshop_id: int) -> Workshop:
     """Start a write: lock the workshop row (PostgreSQL) and reload its current state.
 
-    Nothing written before the lock may leak into the command, so pending writes
-    are rolled back. A read-only transaction (the actor just loaded) is kept and
-    only expired: every object reloads after the lock as after a rollback, two
-    round trips (ROLLBACK, BEGIN) cheaper. On SQLite that transaction already
-    holds the write lock (BEGIN IMMEDIATE); on PostgreSQL, READ COMMITTED reads
-    after the lock see the latest commits either way.
+    Nothing written before the lock may leak into the command, so pending
+    writes are rolled back. A read-only transaction (the actor just loaded) is
+    kept and only expired: every object reloads after the lock as after a
+    rollback, two round trips (ROLLBACK, BEGIN) cheaper. On SQLite that
+    transaction already holds the write lock (BEGIN IMMEDIATE); on PostgreSQL,
+    READ COMMITTED reads after the lock see the latest commits either way.
+    When this transaction took the lock while loading the actor
+    (`workshop_locked`) and wrote nothing since, that state is current: no query.
     """
     if _has_writes(db.session):
         db.session.rollback()
+    elif db.session.info.get(LOCKED) == workshop_id:
+        return db.session.get(Workshop, workshop_id)
     else:
         db.session.expire_all()
     stmt = select(Workshop).where(Workshop.id == workshop_id).with_for_update()
-    return db.session.execute(stmt.execution_options(populate_existing=True)).scalar_one()
+    workshop = db.session.execute(stmt.execution_options(populate_existing=True)).scalar_one()
+    workshop_locked(workshop_id)
+    return workshop
 
 
-def record(workshop: Workshop, type_: str, data: dict, **extra) -> Event:
-    """Append an event with the workshop's next seq, in the current transaction."""
-    seq = db.session.execute(
-        update(Workshop)
-        .where(Workshop.id == workshop.id)
-        .values(last_seq=Workshop.last_seq + 1)
-        .returning(Workshop.last_seq)
-    ).scalar_one()
-    workshop.last_seq = seq
-    ev = Event(workshop_id=workshop.id, seq=seq, type=type_, data=data, at=utcnow())
-    db.session.add(ev)
-    out = Outgoing(workshop.id, workshop.code, ev.envelope(), workshop.phase, dict(workshop.settings), extra)
+def workshop_locked(workshop_id: int) -> None:
+    """Note that the current transaction has just locked this workshop's row (SELECT … FOR UPDATE)."""
+    db.session.info[LOCKED] = workshop_id
+
+
+def record(workshop: Workshop, type_: str, data: dict, **extra) -> dict:
+    """Append an event with the workshop's next seq, in the current transaction; returns its envelope.
+
+    The log is written with table-level statements, not ORM objects: this is the
+    path every post, move and vote takes (docs/performance.md).
+    """
+    seq, at = _append(workshop.id, type_, data)
+    set_committed_value(workshop, "last_seq", seq)
+    envelope = {"seq": seq, "type": type_, "data": data, "at": at.isoformat()}
+    out = Outgoing(workshop.id, workshop.code, envelope, workshop.phase, dict(workshop.settings), extra)
     db.session.info.setdefault("outbox", []).append(out)
-    return ev
+    return envelope
+
+
+def _append(workshop_id: int, type_: str, data: dict) -> tuple[int, datetime]:
+    """Bump the workshop's last_seq and insert the event row with it: one round trip on
+    PostgreSQL (an UPDATE inside the INSERT's WITH clause), two on SQLite (which has no such clause)."""
+    workshops, events = Workshop.__table__, Event.__table__
+    at = utcnow()
+    bump = (
+        update(workshops)
+        .where(workshops.c.id == workshop_id)
+        .values(last_seq=workshops.c.last_seq + 1)
+        .returning(workshops.c.last_seq)
+    )
+    if db.session.get_bind().dialect.name != "postgresql":
+        seq = db.session.execute(bump).scalar_one()
+        db.session.execute(insert(events).values(workshop_id=workshop_id, seq=seq, type=type_, data=data, at=at))
+        return seq, at
+    bumped = bump.cte("bumped")
+    row = select(
+        bindparam("workshop_id", workshop_id, type_=events.c.workshop_id.type),
+        bumped.c.last_seq,
+        bindparam("type", type_, type_=events.c.type.type),
+        bindparam("data", data, type_=events.c.data.type),
+        bindparam("at", at, type_=events.c.at.type),
+    )
+    stmt = insert(events).from_select(["workshop_id", "seq", "type", "data", "at"], row).returning(events.c.seq)
+    return db.session.execute(stmt).scalar_one(), at
 
 
 def notify(kind: str, workshop: Workshop, **data) -> None:
@@ -117,29 +160,28 @@ def run_command(actor, client_id: str | None, apply: Callable[[Workshop], dict])
     """Run one write command in one transaction, once per client_id.
 
     `apply` gets the locked workshop, changes state, records events and returns
-    the answer. A repeated client_id (also a concurrent twin) gets the first answer.
+    the answer. A repeated client_id (also a concurrent twin) gets the first
+    answer. The first run needs no lookup: a repeat is known when its record
+    collides with the first one's (unique key), or when `apply` refuses what the
+    first run already did (the idea is gone, the phase has moved on).
     Raises what `apply` raises, with nothing written.
     """
-    workshop_id = actor.workshop.id
+    workshop_id, actor_key = actor.workshop.id, actor.key
     try:
         workshop = lock_workshop(workshop_id)
-        previous = prior_result(workshop_id, actor.key, client_id)
-        if previous is not None:
+        try:
+            result = apply(workshop)
+            if client_id:
+                row = {"workshop_id": workshop_id, "actor": actor_key, "client_id": client_id, "response": result}
+                db.session.execute(insert(CommandResult.__table__).values(**row, at=utcnow()))
+            db.session.commit()
+            return result
+        except (ServiceError, IntegrityError):
             db.session.rollback()
+            previous = prior_result(workshop_id, actor_key, client_id)
+            if previous is None:
+                raise
             return previous
-        result = apply(workshop)
-        if client_id:
-            db.session.add(
-                CommandResult(workshop_id=workshop_id, actor=actor.key, client_id=client_id, response=result)
-            )
-        db.session.commit()
-        return result
-    except IntegrityError:
-        db.session.rollback()
-        previous = prior_result(workshop_id, actor.key, client_id)
-        if previous is None:
-            raise
-        return previous
     except BaseException:
         db.session.rollback()
         raise
