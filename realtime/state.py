@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass, field
 
 from flask import current_app, request
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from app.extensions import socketio
 from app.services.actors import Actor
@@ -32,13 +32,10 @@ class SocketState:
         write command needs (`lock_workshop` then costs nothing): one round trip."""
         if self.participant_id is not None:
             # One round trip for the common case; the checks below name what is missing.
-            stmt = select(Workshop, Participant).where(
-                Workshop.id == self.workshop_id,
-                Participant.id == self.participant_id,
-                Participant.workshop_id == Workshop.id,
-                Participant.token_hash.is_not(None),
-            )
-            row = db.session.execute(stmt.with_for_update(of=Workshop) if lock else stmt).first()
+            stmt = _PARTICIPANT_LOCKED if lock else _PARTICIPANT
+            row = db.session.execute(
+                stmt, {"workshop_id": self.workshop_id, "participant_id": self.participant_id}
+            ).first()
             if row is not None:
                 if lock:
                     workshop_locked(self.workshop_id)
@@ -53,6 +50,15 @@ class SocketState:
             return Actor(workshop, participant=participant)
         return Actor(workshop, user=db.session.get(User, self.user_id))
 
+
+# Built once: every command runs one of them first.
+_PARTICIPANT = select(Workshop, Participant).where(
+    Workshop.id == bindparam("workshop_id"),
+    Participant.id == bindparam("participant_id"),
+    Participant.workshop_id == Workshop.id,
+    Participant.token_hash.is_not(None),
+)
+_PARTICIPANT_LOCKED = _PARTICIPANT.with_for_update(of=Workshop)
 
 SOCKETS: dict[str, SocketState] = {}
 

@@ -112,31 +112,45 @@ def record(workshop: Workshop, type_: str, data: dict, **extra) -> dict:
     return envelope
 
 
-def _append(workshop_id: int, type_: str, data: dict) -> tuple[int, datetime]:
-    """Bump the workshop's last_seq and insert the event row with it: one round trip on
-    PostgreSQL (an UPDATE inside the INSERT's WITH clause), two on SQLite (which has no such clause)."""
+def _log_statements() -> dict:
+    """The statements of `_append`, built once (building them per event cost as much as running them)."""
     workshops, events = Workshop.__table__, Event.__table__
-    at = utcnow()
     bump = (
         update(workshops)
-        .where(workshops.c.id == workshop_id)
+        .where(workshops.c.id == bindparam("workshop_id"))
         .values(last_seq=workshops.c.last_seq + 1)
         .returning(workshops.c.last_seq)
     )
-    if db.session.get_bind().dialect.name != "postgresql":
-        seq = db.session.execute(bump).scalar_one()
-        db.session.execute(insert(events).values(workshop_id=workshop_id, seq=seq, type=type_, data=data, at=at))
-        return seq, at
     bumped = bump.cte("bumped")
     row = select(
-        bindparam("workshop_id", workshop_id, type_=events.c.workshop_id.type),
+        bindparam("workshop_id", type_=events.c.workshop_id.type),
         bumped.c.last_seq,
-        bindparam("type", type_, type_=events.c.type.type),
-        bindparam("data", data, type_=events.c.data.type),
-        bindparam("at", at, type_=events.c.at.type),
+        bindparam("type", type_=events.c.type.type),
+        bindparam("data", type_=events.c.data.type),
+        bindparam("at", type_=events.c.at.type),
     )
-    stmt = insert(events).from_select(["workshop_id", "seq", "type", "data", "at"], row).returning(events.c.seq)
-    return db.session.execute(stmt).scalar_one(), at
+    columns = ["workshop_id", "seq", "type", "data", "at"]
+    return {
+        "bump": bump,
+        "insert": insert(events),
+        "bump_and_insert": insert(events).from_select(columns, row).returning(events.c.seq),
+        "command_result": insert(CommandResult.__table__),
+    }
+
+
+_LOG = _log_statements()
+
+
+def _append(workshop_id: int, type_: str, data: dict) -> tuple[int, datetime]:
+    """Bump the workshop's last_seq and insert the event row with it: one round trip on
+    PostgreSQL (an UPDATE inside the INSERT's WITH clause), two on SQLite (which has no such clause)."""
+    row = {"workshop_id": workshop_id, "type": type_, "data": data, "at": utcnow()}
+    if db.session.get_bind().dialect.name == "postgresql":
+        seq = db.session.execute(_LOG["bump_and_insert"], row).scalar_one()
+    else:
+        seq = db.session.execute(_LOG["bump"], row).scalar_one()
+        db.session.execute(_LOG["insert"], {**row, "seq": seq})
+    return seq, row["at"]
 
 
 def notify(kind: str, workshop: Workshop, **data) -> None:
@@ -173,7 +187,7 @@ def run_command(actor, client_id: str | None, apply: Callable[[Workshop], dict])
             result = apply(workshop)
             if client_id:
                 row = {"workshop_id": workshop_id, "actor": actor_key, "client_id": client_id, "response": result}
-                db.session.execute(insert(CommandResult.__table__).values(**row, at=utcnow()))
+                db.session.execute(_LOG["command_result"], {**row, "at": utcnow()})
             db.session.commit()
             return result
         except (ServiceError, IntegrityError):

@@ -1,7 +1,7 @@
 """Ideas (sticky notes) and their groups. Every change is one transaction plus one event."""
 
 from flask import current_app
-from sqlalchemy import func, literal, select
+from sqlalchemy import bindparam, func, select
 
 from app.services import validation as v
 from app.services import votes as vote_service
@@ -65,15 +65,22 @@ def _color(value) -> str:
     return "yellow" if value is None else v.choice(value, "color", COLORS)
 
 
+# Built once, run on every post: the column, its last position and the author's idea count.
+_NEW_IDEA_CONTEXT = select(
+    Column,
+    select(func.max(Idea.position)).where(Idea.column_id == Column.id).scalar_subquery(),
+    select(func.count(Idea.id))
+    .where(Idea.workshop_id == bindparam("workshop_id"), Idea.author_id == bindparam("author_id"))
+    .scalar_subquery(),
+).where(Column.id == bindparam("column_id"))
+
+
 def _new_idea_context(workshop: Workshop, column_id, quota: bool, author_id) -> tuple[Column, float | None, int]:
     """The column, its last position and the author's idea count, in one round trip (under the lock)."""
     if isinstance(column_id, bool) or not isinstance(column_id, int):
         raise Invalid("« column_id » doit être un identifiant de colonne.", field="column_id")
-    last = select(func.max(Idea.position)).where(Idea.column_id == Column.id).scalar_subquery()
-    count = (
-        select(func.count(Idea.id)).where(Idea.workshop_id == workshop.id, Idea.author_id == author_id)
-    ).scalar_subquery()
-    row = db.session.execute(select(Column, last, count if quota else literal(0)).where(Column.id == column_id)).first()
+    params = {"column_id": column_id, "workshop_id": workshop.id, "author_id": author_id if quota else None}
+    row = db.session.execute(_NEW_IDEA_CONTEXT, params).first()
     if row is None or row[0].workshop_id != workshop.id:
         raise NotFound("Colonne inconnue dans cet atelier.")
     return row[0], row[1], row[2]
