@@ -5,7 +5,8 @@ Events are queued on the session and handed to the registered publisher only
 after the commit succeeds, so nothing uncommitted is ever broadcast.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -196,6 +197,18 @@ def run_command(actor, client_id: str | None, apply: Callable[[Workshop], dict])
             if previous is None:
                 raise
             return previous
+    except BaseException:
+        db.session.rollback()
+        raise
+
+
+@contextmanager
+def committed() -> Iterator[None]:
+    """For writes outside a workshop's log (roadmaps): commit what the block wrote, or, if it
+    raises, roll all of it back and re-raise."""
+    try:
+        yield
+        db.session.commit()
     except BaseException:
         db.session.rollback()
         raise

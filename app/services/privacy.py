@@ -7,7 +7,7 @@ event log, sync and exports stop showing the name. Each act is itself logged
 as an event that carries ids and counts, never a name.
 """
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 
 from app.services import votes as vote_service
 from app.services.actors import Actor
@@ -210,11 +210,7 @@ def _delete_ideas(workshop: Workshop, participant: Participant) -> set[int]:
     """Delete the participant's ideas, refunding the dots others had put on them; emits idea.deleted each."""
     deleted = set()
     for idea in _ideas_of(participant):
-        for voter_id, count in db.session.execute(select(Vote.participant_id, Vote.count).filter_by(idea_id=idea.id)):
-            db.session.execute(
-                update(Participant).where(Participant.id == voter_id).values(votes_used=Participant.votes_used - count)
-            )
-        db.session.execute(delete(Vote).where(Vote.idea_id == idea.id))
+        vote_service.refund_idea(idea)  # as ideas.delete_idea does; the vote rows go with the idea
         data = dict(idea_dict(idea), text="")
         data["author"] = {"id": participant.id, "name": ANON_NAME}
         db.session.delete(idea)

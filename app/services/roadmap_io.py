@@ -9,8 +9,9 @@ import json
 
 from app.services import roadmap_fields as rf
 from app.services.errors import Invalid
+from app.services.events import committed
 from app.services.roadmaps import apply_changes, get_roadmap, history, require_facilitator, roadmap_dict
-from models import Roadmap, User, db
+from models import Roadmap, User
 
 FORMATS = {"md": "text/markdown; charset=utf-8", "csv": "text/csv; charset=utf-8", "json": "application/json"}
 EXPORT_COLUMNS = [
@@ -142,12 +143,8 @@ def import_csv(user: User | None, roadmap_id, body: bytes | str) -> dict:
         if action_id in seen:
             raise Invalid(f"Ligne {number} : l'action {action_id} apparaît deux fois.", row=number, field="id")
         seen.add(action_id)
-    try:
+    with committed():
         changed = sum(apply_changes(actions[aid], user, fields) > 0 for _, aid, fields in updates)
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
     return {"rows": len(updates), "updated": changed}
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from app.services import roadmap_fields as rf
 from app.services import validation as v
 from app.services.errors import Invalid, NotFound, Unauthorized
+from app.services.events import committed
 from app.services.roadmap_sources import add_idea_source, log_change, resolve_ideas, source_dicts
 from app.services.titled import retitle
 from app.services.workshops import _territory_id
@@ -100,7 +101,7 @@ def update_roadmap(user: User | None, roadmap_id, data: dict) -> Roadmap:
     roadmap = get_roadmap(roadmap_id, user)
     if not isinstance(data, dict):
         raise Invalid("Le corps doit être un objet JSON.")
-    try:
+    with committed():
         if "title" in data:
             roadmap.title = v.text(data["title"], "title", max_len=200)
         if "description" in data:
@@ -113,10 +114,6 @@ def update_roadmap(user: User | None, roadmap_id, data: dict) -> Roadmap:
             roadmap.published = v.boolean(data["published"], "published")
         if "axes" in data:
             _replace_axes(roadmap, _axis_titles(data["axes"]))
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
     return roadmap
 
 
@@ -152,14 +149,10 @@ def create_action(user: User | None, roadmap_id, data: dict) -> Action:
     roadmap = get_roadmap(roadmap_id, user)
     if not isinstance(data, dict):
         raise Invalid("Le corps doit être un objet JSON.")
-    try:
+    with committed():
         action = new_action(user, roadmap, data)
         for idea in resolve_ideas(user, data.get("source_ideas", [])):
             add_idea_source(action, idea, user)
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
     return action
 
 
@@ -170,17 +163,13 @@ def update_action(user: User | None, roadmap_id, action_id, data: dict) -> Actio
     action = get_action(roadmap, action_id)
     if not isinstance(data, dict):
         raise Invalid("Le corps doit être un objet JSON.")
-    try:
+    with committed():
         changes = rf.action_fields(data, territory_cities(roadmap), creating=False)
         if "axis_id" in data:
             changes["axis"] = axis_of(roadmap, data["axis_id"])
         apply_changes(action, user, changes)
         for idea in resolve_ideas(user, data.get("source_ideas", [])):
             add_idea_source(action, idea, user)
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
     return action
 
 
