@@ -270,3 +270,35 @@ def test_majority_judgment_grades_from_the_card(live_server, open_board):
     card.get_by_label("Ma mention").select_option(label="— Ma mention —")
     expect(alice.get_by_test_id("votes-left")).to_have_text("2")
     fac.close()
+
+
+def _drag(page, card, target, above: bool = False) -> None:
+    """HTML5 drag and drop as a mouse makes it: dragstart on the card, dragover and drop on the
+    target (at its top edge when `above`), dragend on the card, sharing one DataTransfer."""
+    data = page.evaluate_handle("() => new DataTransfer()")
+    box = target.bounding_box()
+    point = {"clientX": box["x"] + 10, "clientY": box["y"] + (2 if above else box["height"] / 2)}
+    card.dispatch_event("dragstart", {"dataTransfer": data})
+    target.dispatch_event("dragover", {"dataTransfer": data, **point})
+    target.dispatch_event("drop", {"dataTransfer": data, **point})
+    card.dispatch_event("dragend", {"dataTransfer": data})
+
+
+def test_drag_and_drop_moves_a_card_to_another_column_and_before_a_card(live_server, open_board):
+    workshop, fac = _workshop(live_server)
+    code, target = workshop["code"], workshop["columns"][1]["id"]
+    fac_page = open_board(code, facilitator=True)
+    alice = open_board(code, "Alice")
+    _post(alice, "Jardin partagé")
+    _post(alice, "Atelier vélo")
+    expect(_card(fac_page, "Atelier vélo")).to_have_count(1)
+    _drag(fac_page, _card(fac_page, "Jardin partagé"), fac_page.locator(f'ul.cards[data-column-id="{target}"]'))
+    in_target = alice.locator(f'ul.cards[data-column-id="{target}"]').get_by_test_id("idea-card")
+    expect(in_target).to_have_count(1)
+    expect(in_target).to_contain_text("Jardin partagé")
+    # Dropped on the top edge of a card: it goes before that card, for everyone.
+    _drag(fac_page, _card(fac_page, "Atelier vélo"), _card(fac_page, "Jardin partagé"), above=True)
+    expect(in_target).to_have_count(2)
+    expect(in_target.first).to_contain_text("Atelier vélo")
+    expect(in_target.last).to_contain_text("Jardin partagé")
+    fac.close()
