@@ -26,6 +26,13 @@ def _roadmap(roadmap_id: int):
         abort(404)
 
 
+def _action(roadmap, action_id: int):
+    try:
+        return service.get_action(roadmap, action_id)
+    except NotFound:
+        abort(404)
+
+
 def _territory_choices() -> list[tuple[str, str]]:
     rows = db.session.execute(select(Territory).where(Territory.kind != "commune").order_by(Territory.name)).scalars()
     return [(str(t.id), t.name) for t in rows]
@@ -76,10 +83,7 @@ def show(roadmap_id):
 @bp.get("/<int:roadmap_id>/actions/<int:action_id>")
 def action(roadmap_id, action_id):
     roadmap = _roadmap(roadmap_id)
-    try:
-        item = service.get_action(roadmap, action_id)
-    except NotFound:
-        abort(404)
+    item = _action(roadmap, action_id)
     return render_template(
         "roadmaps/action.html", roadmap=service.roadmap_summary(roadmap), trace=views.trace(item, _user())
     )
@@ -158,10 +162,7 @@ def new_action(roadmap_id):
 @login_required
 def edit_action(roadmap_id, action_id):
     roadmap = _roadmap(roadmap_id)
-    try:
-        item = service.get_action(roadmap, action_id)
-    except NotFound:
-        abort(404)
+    item = _action(roadmap, action_id)
     return _edit_action(roadmap, item)
 
 
