@@ -6,7 +6,7 @@ import click
 from flask import Flask
 from sqlalchemy import select
 
-from app.services.errors import ServiceError
+from app.services.core.errors import ServiceError
 from models import User, db
 
 
@@ -40,8 +40,8 @@ def facilitator_create(email: str, name: str, admin: bool):
 
 
 def create_facilitator(email: str, name: str, password: str, admin: bool = False) -> tuple[User, bool]:
-    from app.services import validation as v
-    from app.services.errors import Invalid
+    from app.services.core import validation as v
+    from app.services.core.errors import Invalid
 
     email = v.text(email, "email", max_len=254).lower()
     if "@" not in email:

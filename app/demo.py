@@ -5,11 +5,11 @@ from datetime import datetime
 from sqlalchemy import select
 
 from app.cli import create_facilitator
-from app.services.actors import Actor
-from app.services.ideas import create_idea
-from app.services.session import set_phase
-from app.services.themes import THEMES
-from app.services.workshops import DEFAULT_SETTINGS
+from app.lib.themes import THEMES
+from app.services.core.actors import Actor
+from app.services.workshop.ideas import create_idea
+from app.services.workshop.session import set_phase
+from app.services.workshop.workshops import DEFAULT_SETTINGS
 from models import Axis, Column, Roadmap, Territory, Workshop, db
 
 DEMO_EMAIL = "animation@fabrique.demo"
@@ -154,7 +154,7 @@ DEMO_ACTIONS = [
 
 def _roadmap_actions(user, workshop: Workshop) -> None:
     """A few actions sourced from the JO workshop's ideas, then publish: the traceability demo."""
-    from app.services.roadmaps import create_action, update_roadmap
+    from app.services.roadmaps.operations import create_action, update_roadmap
     from models import Idea
 
     roadmap = db.session.execute(select(Roadmap).filter_by(created_by_id=user.id)).scalars().first()

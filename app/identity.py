@@ -4,9 +4,9 @@ from flask import current_app, request, session
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from app.services.actors import Actor
-from app.services.errors import Forbidden, Unauthorized
-from app.services.workshops import participant_for_token
+from app.services.core.actors import Actor
+from app.services.core.errors import Forbidden, Unauthorized
+from app.services.workshop.workshops import participant_for_token
 from models import User, Workshop, db
 
 TOKEN_DAYS = 30

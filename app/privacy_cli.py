@@ -4,9 +4,9 @@ from datetime import datetime
 
 import click
 
-from app.services.errors import Invalid
-from app.services.retention import purge_due, retention_ends
-from app.services.validation import timestamp
+from app.services.core.errors import Invalid
+from app.services.core.validation import timestamp
+from app.services.privacy.retention import purge_due, retention_ends
 
 
 @click.group(help="Données personnelles (RGPD).")

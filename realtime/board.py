@@ -1,6 +1,6 @@
 """Board commands (CONTRACT §3): each validates nothing itself and calls one service."""
 
-from app.services import board, ideas, session, votes
+from app.services.workshop import board, ideas, session, votes
 from realtime.state import command
 
 

@@ -14,11 +14,11 @@ import uuid
 from flask import Flask
 
 from app.extensions import socketio
-from app.services import presence
-from app.services.actors import Viewer
-from app.services.events import Outgoing, add_publisher
-from app.services.visibility import view_event
-from app.services.votes import flush_tallies
+from app.services.core.actors import Viewer
+from app.services.core.unit_of_work import Outgoing, add_publisher
+from app.services.core.visibility import view_event
+from app.services.workshop import presence
+from app.services.workshop.votes import flush_tallies
 from models import db
 
 log = logging.getLogger("fabrique.broadcast")

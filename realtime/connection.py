@@ -6,9 +6,9 @@ from flask_socketio import ConnectionRefusedError, emit, join_room
 
 from app.extensions import socketio
 from app.identity import actor_for
-from app.services import presence
-from app.services.errors import NotFound, ServiceError
-from app.services.workshops import get_workshop
+from app.services.core.errors import NotFound, ServiceError
+from app.services.workshop import presence
+from app.services.workshop.workshops import get_workshop
 from models import db
 from realtime import broadcast
 from realtime.state import SOCKETS, SocketState

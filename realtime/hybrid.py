@@ -4,7 +4,7 @@ Each handler calls one service of app/services/tables.py; every rule (who may,
 phase, budget scaled to the table's size) lives there.
 """
 
-from app.services import tables
+from app.services.workshop import tables
 from realtime.state import command
 
 

@@ -7,7 +7,7 @@ ordered events, and any client recovers them all with `minutes.sync`.
 from flask import request
 
 from app.extensions import socketio
-from app.services import minutes
+from app.services.minutes import operations as minutes
 from realtime.broadcast import room
 from realtime.state import command
 

@@ -1,6 +1,6 @@
 """Roadmap commands from the board (CONTRACT §3 `idea.promote`): thin, one service call."""
 
-from app.services.roadmap_promote import promote_idea
+from app.services.roadmaps.promote import promote_idea
 from realtime.state import command
 
 

@@ -9,9 +9,9 @@ from flask import current_app, request
 from sqlalchemy import bindparam, select
 
 from app.extensions import socketio
-from app.services.actors import Actor
-from app.services.errors import Invalid, RateLimited, ServiceError, TooLarge, Unauthorized
-from app.services.events import workshop_locked
+from app.services.core.actors import Actor
+from app.services.core.errors import Invalid, RateLimited, ServiceError, TooLarge, Unauthorized
+from app.services.core.unit_of_work import workshop_locked
 from models import Participant, User, Workshop, db
 
 log = logging.getLogger("fabrique.realtime")

@@ -13,7 +13,7 @@ import pytest
 import requests
 from sqlalchemy import create_engine, text
 
-from tests.live import ROOT, free_port
+from tests.server import ROOT, free_port
 
 PG_ADMIN_URL = os.environ.get("FABRIQUE_TEST_PG_ADMIN", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 MUST_RUN = bool(os.environ.get("CI") or os.environ.get("FABRIQUE_TEST_POSTGRES"))

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from app import create_app
-from app.services.actors import Actor
-from app.services.workshops import create_workshop, join_workshop
+from app.services.core.actors import Actor
+from app.services.workshop.workshops import create_workshop, join_workshop
 from models import User, db
 
 PG_ADMIN_URL = os.environ.get("FABRIQUE_TEST_PG_ADMIN", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -166,7 +166,7 @@ def api_headers(token: str) -> dict:
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     """A real `python wsgi.py` process (gevent) on a free port, with a migrated SQLite database."""
-    from tests.live import LiveServer
+    from tests.server import LiveServer
 
     server = LiveServer(tmp_path_factory.mktemp("live"))
     server.start()

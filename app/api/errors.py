@@ -4,7 +4,7 @@ from flask import jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from app.api import bp
-from app.services.errors import ServiceError
+from app.services.core.errors import ServiceError
 
 HTTP_CODES = {
     400: "invalid",
@@ -39,7 +39,7 @@ def http_error(exc: HTTPException):
 
 def json_body() -> dict:
     """The request's JSON object. Raises Invalid for anything else."""
-    from app.services.errors import Invalid
+    from app.services.core.errors import Invalid
 
     data = request.get_json(silent=True)
     if not isinstance(data, dict):

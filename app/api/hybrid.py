@@ -8,8 +8,8 @@ from flask import current_app, jsonify
 from app.api import bp
 from app.api.errors import json_body
 from app.identity import request_actor
-from app.services import equity, tables
-from app.services import workshops as service
+from app.services.workshop import equity, tables
+from app.services.workshop import workshops as service
 
 
 def _actor(code: str):

@@ -4,8 +4,8 @@ from flask import current_app, request
 
 from app.api import bp
 from app.identity import request_actor
-from app.services import workshops as service
-from app.services.minutes import export_minutes
+from app.services.minutes.operations import export_minutes
+from app.services.workshop import workshops as service
 
 # The printable page carries its own inline stylesheet and nothing else.
 PRINT_CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"

@@ -7,9 +7,9 @@ from flask import current_app, jsonify, request
 from app.api import bp
 from app.api.errors import json_body
 from app.identity import bearer, request_actor
-from app.services import privacy
-from app.services.errors import Invalid
-from app.services.workshops import get_workshop
+from app.services.core.errors import Invalid
+from app.services.privacy import rights as privacy
+from app.services.workshop.workshops import get_workshop
 
 
 def _client_id():

@@ -6,9 +6,9 @@ from flask_login import current_user
 from app.api import bp
 from app.api.errors import json_body
 from app.identity import FACILITATOR_PREFIX, bearer, request_user
-from app.services import roadmap_io
-from app.services import roadmaps as service
-from app.services.roadmap_views import trace
+from app.services.roadmaps import import_export as roadmap_io
+from app.services.roadmaps import operations as service
+from app.services.roadmaps.views import trace
 
 
 def viewer():

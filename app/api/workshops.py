@@ -3,10 +3,10 @@ from flask import current_app, jsonify, request, url_for
 from app.api import bp
 from app.api.errors import json_body
 from app.identity import request_actor, request_user, token_for_user
-from app.services import board, exports, ideas
-from app.services import workshops as service
-from app.services.errors import Invalid, RateLimited, Unauthorized
-from app.services.minutes import minutes_markdown_html
+from app.services.core.errors import Invalid, RateLimited, Unauthorized
+from app.services.minutes.operations import minutes_markdown_html
+from app.services.workshop import board, exports, ideas
+from app.services.workshop import workshops as service
 from models import User, db
 
 

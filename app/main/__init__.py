@@ -5,8 +5,8 @@ bp = Blueprint("main", __name__)
 
 @bp.app_context_processor
 def labels():
+    from app.lib.themes import THEMES
     from app.main.labels import PHASE_HELP, PHASE_LABELS
-    from app.services.themes import THEMES
 
     return {"phase_labels": PHASE_LABELS, "phase_help": PHASE_HELP, "themes": THEMES}
 

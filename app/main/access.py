@@ -3,9 +3,9 @@
 from flask import abort, redirect, url_for
 
 from app.identity import request_actor
-from app.services import workshops as service
-from app.services.actors import Actor
-from app.services.errors import ServiceError
+from app.services.core.actors import Actor
+from app.services.core.errors import ServiceError
+from app.services.workshop import workshops as service
 
 
 def page_actor(code: str) -> Actor:

@@ -2,7 +2,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from app.services.themes import theme_choices
+from app.lib.themes import theme_choices
 
 MODE_CHOICES = [("hybrid", "Hybride (salle et distance)"), ("in_person", "En salle"), ("remote", "À distance")]
 

@@ -4,7 +4,7 @@ from flask import render_template
 
 from app.main import bp
 from app.main.access import page_actor
-from app.services import minutes
+from app.services.minutes import operations as minutes
 
 
 @bp.get("/w/<code>/minutes")

@@ -9,14 +9,14 @@ from flask_login import current_user, login_required
 from jinja2 import TemplateNotFound
 from markupsafe import Markup
 
+from app.lib.majority import GRADES
 from app.main import bp
 from app.main.routes import _facilitated
-from app.services import equity, results, tables
-from app.services.actors import Actor
-from app.services.errors import ServiceError
-from app.services.majority import GRADES
-from app.services.visibility import tallies_hidden
-from app.services.workshops import columns_of
+from app.services.core.actors import Actor
+from app.services.core.errors import ServiceError
+from app.services.core.visibility import tallies_hidden
+from app.services.workshop import equity, results, tables
+from app.services.workshop.workshops import columns_of
 
 TIMER_DEFAULT = 300
 PROJECTED_ROWS = 10

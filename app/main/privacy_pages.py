@@ -10,9 +10,9 @@ from wtforms.validators import DataRequired
 
 from app.main import bp
 from app.main.access import page_actor
-from app.services import privacy
-from app.services.errors import ServiceError
-from app.services.retention import retention_ends
+from app.services.core.errors import ServiceError
+from app.services.privacy import rights as privacy
+from app.services.privacy.retention import retention_ends
 from models import Participant, db
 
 

@@ -2,10 +2,10 @@
 
 from flask import render_template
 
+from app.lib.majority import GRADES
 from app.main import bp
 from app.main.access import page_actor
-from app.services import results
-from app.services.majority import GRADES
+from app.services.workshop import results
 
 
 @bp.app_context_processor

@@ -5,14 +5,14 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from app.identity import remember_guest
+from app.lib.themes import THEMES
 from app.main import bp
 from app.main.access import page_actor
 from app.main.forms import JoinForm, WorkshopForm
-from app.services import board
-from app.services import workshops as service
-from app.services.actors import Actor
-from app.services.errors import NotFound, RateLimited, ServiceError
-from app.services.themes import THEMES
+from app.services.core.actors import Actor
+from app.services.core.errors import NotFound, RateLimited, ServiceError
+from app.services.workshop import board
+from app.services.workshop import workshops as service
 from models import Territory, db
 
 

@@ -5,7 +5,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField, widgets
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from app.services.roadmap_fields import STATUS_LABELS
+from app.services.roadmaps.fields import STATUS_LABELS
 
 
 def _lines(text: str | None) -> list[str]:

@@ -6,10 +6,10 @@ from sqlalchemy import select
 
 from app.roadmaps import bp
 from app.roadmaps.forms import ActionForm, ConfirmForm, ImportForm, RoadmapForm
-from app.services import roadmap_io
-from app.services import roadmap_views as views
-from app.services import roadmaps as service
-from app.services.errors import NotFound, ServiceError
+from app.services.core.errors import NotFound, ServiceError
+from app.services.roadmaps import import_export as roadmap_io
+from app.services.roadmaps import operations as service
+from app.services.roadmaps import views
 from models import Territory, db
 
 VIEWS = {"axes": "Par axe", "cities": "Par commune", "status": "Par statut", "timeline": "Calendrier"}

@@ -1,0 +1,214 @@
+"""The workshop event log: one transaction per change, gapless seq, broadcast after commit.
+
+Services call `lock_workshop` first, change state, then `record` the event.
+Events are queued on the session and handed to the registered publisher only
+after the commit succeeds, so nothing uncommitted is ever broadcast.
+"""
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import event as sa_event
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+
+from app.services.core.errors import ServiceError
+from models import CommandResult, Event, Workshop, db, utcnow
+
+LOCKED = "locked_workshop"  # session.info: the workshop this transaction holds the lock of
+
+
+@dataclass
+class Outgoing:
+    """A committed event plus what the broadcaster needs without touching the database."""
+
+    workshop_id: int
+    code: str
+    envelope: dict
+    phase: str
+    settings: dict
+    extra: dict = field(default_factory=dict)
+
+
+_publishers: list[Callable[[list], None]] = []
+
+
+def add_publisher(fn: Callable[[list], None]) -> None:
+    if fn not in _publishers:
+        _publishers.append(fn)
+
+
+@sa_event.listens_for(Session, "after_flush")
+def _mark_written(session: Session, _context) -> None:
+    session.info["flushed"] = True
+
+
+@sa_event.listens_for(Session, "after_commit")
+def _publish(session: Session) -> None:
+    session.info.pop("flushed", None)
+    session.info.pop(LOCKED, None)
+    outbox = session.info.pop("outbox", None)
+    if outbox:
+        for fn in _publishers:
+            fn(outbox)
+
+
+@sa_event.listens_for(Session, "after_rollback")
+def _discard(session: Session) -> None:
+    session.info.pop("flushed", None)
+    session.info.pop(LOCKED, None)
+    session.info.pop("outbox", None)
+
+
+def _has_writes(session) -> bool:
+    return bool(
+        session.new or session.dirty or session.deleted or "flushed" in session.info or "outbox" in session.info
+    )
+
+
+def lock_workshop(workshop_id: int) -> Workshop:
+    """Start a write: lock the workshop row (PostgreSQL) and reload its current state.
+
+    Nothing written before the lock may leak into the command, so pending
+    writes are rolled back. A read-only transaction (the actor just loaded) is
+    kept and only expired: every object reloads after the lock as after a
+    rollback, two round trips (ROLLBACK, BEGIN) cheaper. On SQLite that
+    transaction already holds the write lock (BEGIN IMMEDIATE); on PostgreSQL,
+    READ COMMITTED reads after the lock see the latest commits either way.
+    When this transaction took the lock while loading the actor
+    (`workshop_locked`) and wrote nothing since, that state is current: no query.
+    """
+    if _has_writes(db.session):
+        db.session.rollback()
+    elif db.session.info.get(LOCKED) == workshop_id:
+        return db.session.get(Workshop, workshop_id)
+    else:
+        db.session.expire_all()
+    stmt = select(Workshop).where(Workshop.id == workshop_id).with_for_update()
+    workshop = db.session.execute(stmt.execution_options(populate_existing=True)).scalar_one()
+    workshop_locked(workshop_id)
+    return workshop
+
+
+def workshop_locked(workshop_id: int) -> None:
+    """Note that the current transaction has just locked this workshop's row (SELECT … FOR UPDATE)."""
+    db.session.info[LOCKED] = workshop_id
+
+
+def record(workshop: Workshop, type_: str, data: dict, **extra) -> dict:
+    """Append an event with the workshop's next seq, in the current transaction; returns its envelope.
+
+    The log is written with table-level statements, not ORM objects: this is the
+    path every post, move and vote takes (docs/performance.md).
+    """
+    seq, at = _append(workshop.id, type_, data)
+    set_committed_value(workshop, "last_seq", seq)
+    envelope = {"seq": seq, "type": type_, "data": data, "at": at.isoformat()}
+    out = Outgoing(workshop.id, workshop.code, envelope, workshop.phase, dict(workshop.settings), extra)
+    db.session.info.setdefault("outbox", []).append(out)
+    return envelope
+
+
+def _log_statements() -> dict:
+    """The statements of `_append`, built once (building them per event cost as much as running them)."""
+    workshops, events = Workshop.__table__, Event.__table__
+    bump = (
+        update(workshops)
+        .where(workshops.c.id == bindparam("workshop_id"))
+        .values(last_seq=workshops.c.last_seq + 1)
+        .returning(workshops.c.last_seq)
+    )
+    bumped = bump.cte("bumped")
+    row = select(
+        bindparam("workshop_id", type_=events.c.workshop_id.type),
+        bumped.c.last_seq,
+        bindparam("type", type_=events.c.type.type),
+        bindparam("data", type_=events.c.data.type),
+        bindparam("at", type_=events.c.at.type),
+    )
+    columns = ["workshop_id", "seq", "type", "data", "at"]
+    return {
+        "bump": bump,
+        "insert": insert(events),
+        "bump_and_insert": insert(events).from_select(columns, row).returning(events.c.seq),
+        "command_result": insert(CommandResult.__table__),
+    }
+
+
+_LOG = _log_statements()
+
+
+def _append(workshop_id: int, type_: str, data: dict) -> tuple[int, datetime]:
+    """Bump the workshop's last_seq and insert the event row with it: one round trip on
+    PostgreSQL (an UPDATE inside the INSERT's WITH clause), two on SQLite (which has no such clause)."""
+    row = {"workshop_id": workshop_id, "type": type_, "data": data, "at": utcnow()}
+    if db.session.get_bind().dialect.name == "postgresql":
+        seq = db.session.execute(_LOG["bump_and_insert"], row).scalar_one()
+    else:
+        seq = db.session.execute(_LOG["bump"], row).scalar_one()
+        db.session.execute(_LOG["insert"], {**row, "seq": seq})
+    return seq, row["at"]
+
+
+def notify(kind: str, workshop: Workshop, **data) -> None:
+    """Queue a signal (not a log event) for after commit, e.g. a tally to coalesce."""
+    db.session.info.setdefault("outbox", []).append({"kind": kind, "workshop_id": workshop.id, **data})
+
+
+def events_since(workshop_id: int, since: int, limit: int = 1000) -> list[Event]:
+    stmt = select(Event).where(Event.workshop_id == workshop_id, Event.seq > since).order_by(Event.seq).limit(limit)
+    return list(db.session.execute(stmt).scalars())
+
+
+def prior_result(workshop_id: int, actor_key: str, client_id: str | None) -> dict | None:
+    if not client_id:
+        return None
+    stmt = select(CommandResult.response).filter_by(workshop_id=workshop_id, actor=actor_key, client_id=client_id)
+    return db.session.execute(stmt).scalar_one_or_none()
+
+
+def run_command(actor, client_id: str | None, apply: Callable[[Workshop], dict]) -> dict:
+    """Run one write command in one transaction, once per client_id.
+
+    `apply` gets the locked workshop, changes state, records events and returns
+    the answer. A repeated client_id (also a concurrent twin) gets the first
+    answer. The first run needs no lookup: a repeat is known when its record
+    collides with the first one's (unique key), or when `apply` refuses what the
+    first run already did (the idea is gone, the phase has moved on).
+    Raises what `apply` raises, with nothing written.
+    """
+    workshop_id, actor_key = actor.workshop.id, actor.key
+    try:
+        workshop = lock_workshop(workshop_id)
+        try:
+            result = apply(workshop)
+            if client_id:
+                row = {"workshop_id": workshop_id, "actor": actor_key, "client_id": client_id, "response": result}
+                db.session.execute(_LOG["command_result"], {**row, "at": utcnow()})
+            db.session.commit()
+            return result
+        except (ServiceError, IntegrityError):
+            db.session.rollback()
+            previous = prior_result(workshop_id, actor_key, client_id)
+            if previous is None:
+                raise
+            return previous
+    except BaseException:
+        db.session.rollback()
+        raise
+
+
+@contextmanager
+def committed() -> Iterator[None]:
+    """For writes outside a workshop's log (roadmaps): commit what the block wrote, or, if it
+    raises, roll all of it back and re-raise."""
+    try:
+        yield
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise

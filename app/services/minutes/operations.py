@@ -1,0 +1,229 @@
+"""Shared minutes: a CRDT (pycrdt on the server, Yjs in browsers) kept as an append-only update log.
+
+Every accepted Yjs update is one MinutesUpdate row, committed before the ack,
+so a restart loses nothing acknowledged. From time to time the rows read are
+replaced by one row holding the whole document state: that update carries the
+same item ids as the history it replaces, so a client still holding the old
+history merges it without duplicating anything.
+"""
+
+import base64
+import binascii
+
+from pycrdt import Doc, Text
+from sqlalchemy import delete, func, select
+
+from app.lib.minutes_text import extract_register, render_markdown, to_odt, to_print_html
+from app.services.core.actors import Actor
+from app.services.core.errors import Forbidden, Invalid, NotFound, PhaseError, TooLarge
+from app.services.core.unit_of_work import lock_workshop, run_command
+from app.services.minutes.template import opening_template, register_markdown, results_markdown
+from app.services.workshop.results import ranking
+from models import MinutesUpdate, Workshop, db
+
+ROOT = "minutes"
+MAX_UPDATE_BYTES = 64 * 1024
+MAX_CHARS = 200_000
+COMPACT_AFTER = 100  # rows: rebuilding the document per update stays a few milliseconds
+
+
+class _Loaded:
+    """The document rebuilt from the rows, and which rows it was built from."""
+
+    def __init__(self, doc: Doc, last_id: int, rows: int):
+        self.doc, self.last_id, self.rows = doc, last_id, rows
+
+    @property
+    def text(self) -> Text:
+        return self.doc[ROOT]
+
+
+def _new_doc() -> Doc:
+    doc = Doc()
+    doc[ROOT] = Text()
+    return doc
+
+
+def _load(workshop_id: int) -> _Loaded:
+    doc, last_id, count = _new_doc(), 0, 0
+    stmt = select(MinutesUpdate.id, MinutesUpdate.data).filter_by(workshop_id=workshop_id).order_by(MinutesUpdate.id)
+    for row_id, data in db.session.execute(stmt):
+        doc.apply_update(data)
+        last_id, count = row_id, count + 1
+    return _Loaded(doc, last_id, count)
+
+
+def load_doc(workshop: Workshop) -> Doc:
+    return _load(workshop.id).doc
+
+
+def current_text(workshop: Workshop) -> str:
+    return str(_load(workshop.id).text)
+
+
+def register(workshop: Workshop) -> dict:
+    """{decisions:[{line,text}], actions:[{line,text,owner,due}]}; `line` is 1-based in the current text."""
+    return extract_register(current_text(workshop))
+
+
+def action_at(workshop: Workshop, line: int) -> dict:
+    """The register action on that line of the current minutes (e.g. to promote it). Raises NotFound."""
+    for action in register(workshop)["actions"]:
+        if action["line"] == line:
+            return action
+    raise NotFound(f"Aucune action à la ligne {line} du compte rendu.")
+
+
+def minutes_markdown_html(actor: Actor) -> dict:
+    """{markdown, html (sanitized), decisions, actions, phase}."""
+    text = current_text(actor.workshop)
+    return {"markdown": text, "html": render_markdown(text), **extract_register(text), "phase": actor.workshop.phase}
+
+
+def _editable(workshop: Workshop) -> None:
+    if workshop.phase == "closed":
+        raise PhaseError("L'atelier est clos : le compte rendu ne peut plus être modifié.")
+
+
+def _persist(workshop_id: int, loaded: _Loaded, update: bytes) -> None:
+    """Append the update; past the threshold, fold the rows read (and the update) into one instead."""
+    if loaded.rows + 1 < COMPACT_AFTER:
+        db.session.add(MinutesUpdate(workshop_id=workshop_id, data=update))
+    else:
+        _fold(workshop_id, loaded)
+
+
+def _fold(workshop_id: int, loaded: _Loaded) -> None:
+    """Replace the rows the document was loaded from by its merged state (only those: a concurrent
+    writer's newer row stays, and applying both is idempotent)."""
+    db.session.execute(
+        delete(MinutesUpdate).where(MinutesUpdate.workshop_id == workshop_id, MinutesUpdate.id <= loaded.last_id)
+    )
+    db.session.add(MinutesUpdate(workshop_id=workshop_id, data=loaded.doc.get_update(), compacted=True))
+
+
+def compact_minutes(workshop: Workshop) -> int:
+    """Fold every row of the workshop's minutes into one; returns how many rows were replaced."""
+    locked = lock_workshop(workshop.id)
+    loaded = _load(locked.id)
+    if loaded.rows > 1:
+        _fold(locked.id, loaded)
+    db.session.commit()
+    return loaded.rows if loaded.rows > 1 else 0
+
+
+def ensure_template(workshop: Workshop) -> None:
+    """Write the opening template once, as a normal update, under the workshop lock."""
+    if workshop.phase == "closed" or _has_rows(workshop.id):
+        return
+    locked = lock_workshop(workshop.id)
+    if not _has_rows(locked.id):
+        doc = _new_doc()
+        doc[ROOT] += opening_template(locked)
+        db.session.add(MinutesUpdate(workshop_id=locked.id, data=doc.get_update()))
+    db.session.commit()
+
+
+def _has_rows(workshop_id: int) -> bool:
+    return bool(db.session.scalar(select(func.count(MinutesUpdate.id)).filter_by(workshop_id=workshop_id)))
+
+
+def sync_minutes(actor: Actor) -> dict:
+    """{state: base64 update of the whole document, phase, editable}; pre-fills an empty document once."""
+    ensure_template(actor.workshop)
+    workshop = db.session.get(Workshop, actor.workshop.id)
+    state = _load(workshop.id).doc.get_update()
+    return {"state": b64encode(state), "phase": workshop.phase, "editable": workshop.phase != "closed"}
+
+
+def decode_update(value) -> bytes:
+    """The raw bytes of a base64 update. Raises Invalid, TooLarge."""
+    if not isinstance(value, str) or not value:
+        raise Invalid("« update » doit être une mise à jour Yjs encodée en base64.", field="update")
+    if len(value) > (MAX_UPDATE_BYTES * 4) // 3 + 4:
+        raise TooLarge(f"Modification trop volumineuse (max {MAX_UPDATE_BYTES // 1024} Ko).", field="update")
+    try:
+        return base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        raise Invalid("« update » n'est pas du base64 valide.", field="update") from None
+
+
+def _apply_checked(loaded: _Loaded, update: bytes) -> None:
+    """Apply a client's update to the freshly loaded document. Raises Invalid, TooLarge."""
+    before = len(str(loaded.text))
+    try:
+        loaded.doc.apply_update(update)
+        after = len(str(loaded.text))
+        roots = set(loaded.doc.keys())
+    except BaseException as exc:
+        # pyo3 reports a Rust panic as PanicException, a BaseException; let gevent's own exits through.
+        if isinstance(exc, Exception) or type(exc).__name__ == "PanicException":
+            raise Invalid("Mise à jour Yjs illisible.", field="update") from None
+        raise
+    if roots != {ROOT}:
+        raise Invalid(f"Seul le texte « {ROOT} » peut être modifié.", field="update")
+    if after > MAX_CHARS and after > before:
+        raise TooLarge(f"Le compte rendu dépasserait {MAX_CHARS:,} caractères.".replace(",", " "))
+
+
+def apply_update(actor: Actor, value, client_id: str | None = None) -> dict:
+    """Persist one Yjs update from an editor. Raises Invalid, TooLarge, PhaseError; relay is the caller's job."""
+    update = decode_update(value)
+
+    def apply(workshop: Workshop) -> dict:
+        _editable(workshop)
+        loaded = _load(workshop.id)
+        _apply_checked(loaded, update)
+        _persist(workshop.id, loaded, update)
+        return {}
+
+    return run_command(actor, client_id, apply)
+
+
+def insert_results(actor: Actor, client_id: str | None = None) -> dict:
+    """Append the vote ranking to the minutes → {update} to relay. Raises Forbidden, PhaseError, TooLarge."""
+    if not actor.is_facilitator:
+        raise Forbidden("Seuls les animateurs insèrent les résultats.")
+    rows = ranking(actor)
+
+    def apply(workshop: Workshop) -> dict:
+        _editable(workshop)
+        loaded = _load(workshop.id)
+        before = loaded.doc.get_state()
+        loaded.text.insert(len(loaded.text), results_markdown(rows))
+        if len(str(loaded.text)) > MAX_CHARS:
+            raise TooLarge("Le compte rendu est trop long pour y ajouter les résultats.")
+        update = loaded.doc.get_update(before)
+        _persist(workshop.id, loaded, update)
+        return {"update": b64encode(update)}
+
+    return run_command(actor, client_id, apply)
+
+
+def b64encode(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+EXPORTS = {
+    "md": ("text/markdown; charset=utf-8", "md"),
+    "html": ("text/html; charset=utf-8", "html"),
+    "odt": ("application/vnd.oasis.opendocument.text", "odt"),
+}
+
+
+def export_minutes(actor: Actor, fmt: str) -> tuple[str | bytes, str, str]:
+    """(body, mimetype, filename): the minutes followed by their register. Raises Invalid."""
+    if fmt not in EXPORTS:
+        raise Invalid("« format » doit valoir md, html ou odt.", field="format")
+    workshop = actor.workshop
+    text = current_text(workshop)
+    source = text + register_markdown(extract_register(text))
+    title = f"Compte rendu — {workshop.title}"
+    if fmt == "md":
+        body = source
+    elif fmt == "html":
+        body = to_print_html(source, title)
+    else:
+        body = to_odt(source, title)
+    mimetype, ext = EXPORTS[fmt]
+    return body, mimetype, f"compte-rendu-{workshop.code}.{ext}"

@@ -1,0 +1,255 @@
+"""Territorial roadmaps: axes, actions with their change history, and who may see them.
+
+Roadmaps belong to territories, not to workshops: every facilitator (any
+logged-in user) may edit them. Everyone else sees only published roadmaps;
+an unpublished one answers « not found » so its existence stays private.
+"""
+
+from sqlalchemy import select
+
+from app.services.core import validation as v
+from app.services.core.errors import Invalid, NotFound, Unauthorized
+from app.services.core.titled import retitle
+from app.services.core.unit_of_work import committed
+from app.services.roadmaps import fields as rf
+from app.services.roadmaps.sources import add_idea_source, log_change, resolve_ideas, source_dicts
+from app.services.workshop.workshops import _territory_id
+from models import Action, Axis, Roadmap, Territory, User, db
+
+MAX_AXES = 12
+TRACKED = ("title", "axis", "description", "lead", "partners", "cities", "due", "status", "progress", "milestones")
+
+
+def require_facilitator(user: User | None) -> User:
+    """Raises Unauthorized."""
+    if user is None:
+        raise Unauthorized("Connexion d'animateur requise.")
+    return user
+
+
+def visible_roadmaps(user: User | None) -> list[Roadmap]:
+    """Facilitators see every roadmap, visitors only the published ones."""
+    stmt = select(Roadmap).order_by(Roadmap.year.desc().nulls_last(), Roadmap.title)
+    if user is None:
+        stmt = stmt.where(Roadmap.published.is_(True))
+    return list(db.session.execute(stmt).unique().scalars())
+
+
+def get_roadmap(roadmap_id, user: User | None = None) -> Roadmap:
+    """Raises NotFound (also for an unpublished roadmap and a visitor)."""
+    roadmap = db.session.get(Roadmap, roadmap_id) if _is_id(roadmap_id) else None
+    if roadmap is None or (not roadmap.published and user is None):
+        raise NotFound("Feuille de route introuvable.")
+    return roadmap
+
+
+def get_action(roadmap: Roadmap, action_id) -> Action:
+    """Raises NotFound."""
+    action = db.session.get(Action, action_id) if _is_id(action_id) else None
+    if action is None or action.roadmap_id != roadmap.id:
+        raise NotFound("Action introuvable dans cette feuille de route.")
+    return action
+
+
+def axis_of(roadmap: Roadmap, axis_id, field: str = "axis_id") -> Axis:
+    """Raises Invalid naming the field."""
+    for axis in roadmap.axes:
+        if _is_id(axis_id) and axis.id == axis_id:
+            return axis
+    raise Invalid(f"« {field} » : axe inconnu dans cette feuille de route.", field=field)
+
+
+def _is_id(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def create_roadmap(user: User | None, data: dict) -> Roadmap:
+    """Create a roadmap with its axes. Raises Unauthorized, Invalid."""
+    require_facilitator(user)
+    if not isinstance(data, dict):
+        raise Invalid("Le corps doit être un objet JSON.")
+    roadmap = Roadmap(
+        title=v.text(data.get("title"), "title", max_len=200),
+        territory_id=_territory(data.get("territory")),
+        year=rf.year(data.get("year")),
+        description=v.text(data.get("description"), "description", min_len=0, max_len=5000, required=False),
+        published=v.boolean(data.get("published", False), "published"),
+        created_by_id=user.id,
+    )
+    roadmap.axes = [Axis(title=t, position=i) for i, t in enumerate(_axis_titles(data.get("axes")))]
+    db.session.add(roadmap)
+    db.session.commit()
+    return roadmap
+
+
+def _territory(value) -> int:
+    if value in (None, ""):
+        raise Invalid("« territory » est obligatoire.", field="territory")
+    return _territory_id(value)
+
+
+def _axis_titles(value) -> list[str]:
+    titles = v.string_list(value, "axes", max_items=MAX_AXES, max_len=200)
+    if not titles:
+        raise Invalid("Il faut au moins un axe.", field="axes")
+    return titles
+
+
+def update_roadmap(user: User | None, roadmap_id, data: dict) -> Roadmap:
+    """Patch title, description, year, territory, published or axes. Raises Unauthorized, NotFound, Invalid."""
+    require_facilitator(user)
+    roadmap = get_roadmap(roadmap_id, user)
+    if not isinstance(data, dict):
+        raise Invalid("Le corps doit être un objet JSON.")
+    with committed():
+        if "title" in data:
+            roadmap.title = v.text(data["title"], "title", max_len=200)
+        if "description" in data:
+            roadmap.description = v.text(data["description"], "description", min_len=0, max_len=5000, required=False)
+        if "year" in data:
+            roadmap.year = rf.year(data["year"])
+        if "territory" in data:
+            roadmap.territory_id = _territory(data["territory"])
+        if "published" in data:
+            roadmap.published = v.boolean(data["published"], "published")
+        if "axes" in data:
+            _replace_axes(roadmap, _axis_titles(data["axes"]))
+    return roadmap
+
+
+def _replace_axes(roadmap: Roadmap, titles: list[str]) -> None:
+    """Rename axes in place, add new ones; trailing axes go only if they hold no action."""
+
+    def busy(axis: Axis) -> str | None:
+        if any(a.axis_id == axis.id for a in roadmap.actions):
+            return f"L'axe « {axis.title} » contient des actions : déplacez-les d'abord."
+        return None
+
+    retitle(roadmap.axes, titles, lambda title, i: Axis(title=title, position=i), busy, field="axes")
+
+
+def territory_cities(roadmap: Roadmap) -> list[str]:
+    territory = roadmap.territory or db.session.get(Territory, roadmap.territory_id)
+    return list(territory.cities or []) if territory else []
+
+
+def new_action(user: User, roadmap: Roadmap, data: dict) -> Action:
+    """Build (not commit) an action from validated fields. Raises Invalid, Forbidden."""
+    fields = rf.action_fields(data, territory_cities(roadmap), creating=True)
+    axis = axis_of(roadmap, data.get("axis_id"))
+    action = Action(roadmap_id=roadmap.id, axis_id=axis.id, **fields)
+    roadmap.actions.append(action)
+    log_change(action, user, "created", "", rf.STATUS_LABELS[action.status or "proposed"])
+    return action
+
+
+def create_action(user: User | None, roadmap_id, data: dict) -> Action:
+    """Add an action, optionally with source ideas. Raises Unauthorized, NotFound, Invalid, Forbidden."""
+    require_facilitator(user)
+    roadmap = get_roadmap(roadmap_id, user)
+    if not isinstance(data, dict):
+        raise Invalid("Le corps doit être un objet JSON.")
+    with committed():
+        action = new_action(user, roadmap, data)
+        for idea in resolve_ideas(user, data.get("source_ideas", [])):
+            add_idea_source(action, idea, user)
+    return action
+
+
+def update_action(user: User | None, roadmap_id, action_id, data: dict) -> Action:
+    """Patch an action; each changed field is a history row. Raises Unauthorized, NotFound, Invalid, Forbidden."""
+    require_facilitator(user)
+    roadmap = get_roadmap(roadmap_id, user)
+    action = get_action(roadmap, action_id)
+    if not isinstance(data, dict):
+        raise Invalid("Le corps doit être un objet JSON.")
+    with committed():
+        changes = rf.action_fields(data, territory_cities(roadmap), creating=False)
+        if "axis_id" in data:
+            changes["axis"] = axis_of(roadmap, data["axis_id"])
+        apply_changes(action, user, changes)
+        for idea in resolve_ideas(user, data.get("source_ideas", [])):
+            add_idea_source(action, idea, user)
+    return action
+
+
+def apply_changes(action: Action, user: User | None, changes: dict) -> int:
+    """Set fields and log what really changed; returns how many fields changed."""
+    count = 0
+    for key in TRACKED:
+        if key not in changes:
+            continue
+        old, new = getattr(action, key), changes[key]
+        if key == "axis":
+            if new.id == action.axis_id:
+                continue
+            old, action.axis_id, action.axis = (action.axis.title if action.axis else ""), new.id, new
+            new = new.title
+        elif old == new:
+            continue
+        else:
+            setattr(action, key, new)
+        log_change(action, user, key, "" if key == "description" else old, "" if key == "description" else new)
+        count += 1
+    return count
+
+
+def roadmap_summary(roadmap: Roadmap) -> dict:
+    territory = roadmap.territory
+    return {
+        "id": roadmap.id,
+        "title": roadmap.title,
+        "territory": {"id": territory.id, "name": territory.name} if territory else None,
+        "year": roadmap.year,
+        "description": roadmap.description,
+        "published": roadmap.published,
+        "created_by": roadmap.created_by_id,
+        "created_at": roadmap.created_at.isoformat(),
+        "axes": [{"id": a.id, "title": a.title} for a in roadmap.axes],
+    }
+
+
+def roadmap_dict(roadmap: Roadmap, user: User | None) -> dict:
+    """The roadmap with its actions and each action's sources (CONTRACT §2)."""
+    sources = source_dicts([s for a in roadmap.actions for s in a.sources], user)
+    out = roadmap_summary(roadmap)
+    out["cities"] = territory_cities(roadmap)
+    out["actions"] = [action_dict(a, user, sources) for a in roadmap.actions]
+    return out
+
+
+def action_dict(action: Action, user: User | None, sources: dict[int, dict] | None = None) -> dict:
+    if sources is None:
+        sources = source_dicts(action.sources, user)
+    return {
+        "id": action.id,
+        "roadmap_id": action.roadmap_id,
+        "axis_id": action.axis_id,
+        "axis": action.axis.title if action.axis else None,
+        "title": action.title,
+        "description": action.description,
+        "lead": action.lead,
+        "partners": action.partners or [],
+        "cities": action.cities or [],
+        "due": action.due,
+        "due_label": rf.due_label(action.due),
+        "status": action.status,
+        "status_label": rf.STATUS_LABELS.get(action.status, action.status),
+        "progress": action.progress,
+        "milestones": action.milestones or [],
+        "sources": [sources[s.id] for s in action.sources if s.id in sources],
+        "created_at": action.created_at.isoformat() if action.created_at else None,
+    }
+
+
+def history(action: Action) -> list[dict]:
+    return [
+        {
+            "at": c.at.isoformat(),
+            "user": c.user.name if c.user else None,
+            "field": c.field,
+            "old": c.old,
+            "new": c.new,
+        }
+        for c in action.changes
+    ]

@@ -1,0 +1,163 @@
+"""Provenance of roadmap actions: the sticky notes and minutes lines they came from.
+
+A source keeps a copy of the idea's text and tally, so an action still tells
+where it came from after the idea is edited or deleted.
+"""
+
+from collections import defaultdict
+
+from sqlalchemy import select
+
+from app.lib import majority
+from app.lib.themes import THEMES
+from app.services.core.actors import Viewer
+from app.services.core.errors import Forbidden, Invalid
+from app.services.core.visibility import idea_hidden, tallies_hidden
+from app.services.workshop import votes as vote_service
+from app.services.workshop.ideas import idea_dict
+from models import Action, ActionChange, ActionSource, Idea, User, Workshop, db
+
+MAX_SOURCE_IDEAS = 200
+
+
+def resolve_ideas(user: User, idea_ids, field: str = "source_ideas") -> list[Idea]:
+    """The ideas behind a list of ids, each from a workshop `user` leads. Raises Invalid, Forbidden."""
+    if not isinstance(idea_ids, list) or len(idea_ids) > MAX_SOURCE_IDEAS:
+        raise Invalid(
+            f"« {field} » doit être une liste d'au plus {MAX_SOURCE_IDEAS} identifiants d'idées.", field=field
+        )
+    ideas = []
+    for position, idea_id in enumerate(dict.fromkeys(idea_ids), 1):
+        if isinstance(idea_id, bool) or not isinstance(idea_id, int):
+            raise Invalid(f"« {field} » : l'élément {position} n'est pas un identifiant d'idée.", field=field)
+        idea = db.session.get(Idea, idea_id)
+        if idea is None:
+            raise Invalid(f"« {field} » : idée {idea_id} inconnue.", field=field, idea_id=idea_id)
+        if not db.session.get(Workshop, idea.workshop_id).is_facilitator(user):
+            raise Forbidden(
+                f"« {field} » : l'idée {idea_id} vient d'un atelier que vous n'animez pas.",
+                field=field,
+                idea_id=idea_id,
+            )
+        ideas.append(idea)
+    return ideas
+
+
+def add_idea_source(action: Action, idea: Idea, user: User | None) -> ActionSource | None:
+    """Attach `idea` to `action` with a copy of its text and tally; None if it is already a source."""
+    if any(s.idea_id == idea.id for s in action.sources):
+        return None
+    workshop = db.session.get(Workshop, idea.workshop_id)
+    tally = vote_service.tallies(workshop, [idea.id]).get(idea.id, vote_service.empty_tally(workshop))
+    source = ActionSource(
+        workshop_id=idea.workshop_id,
+        idea_id=idea.id,
+        kind="idea",
+        text=idea.text,
+        tally=tally,
+        added_by_id=user.id if user else None,
+    )
+    action.sources.append(source)
+    log_change(action, user, "source", "", f"{workshop.code} : {idea.text}")
+    return source
+
+
+def add_minutes_source(action: Action, workshop: Workshop, item: dict, user: User | None) -> ActionSource | None:
+    """Attach a minutes register action line {line, text, owner, due}; None if already there."""
+    if any(s.kind == "minutes" and s.workshop_id == workshop.id and s.line == item["line"] for s in action.sources):
+        return None
+    text = item["text"] or item.get("owner") or ""
+    source = ActionSource(
+        workshop_id=workshop.id, kind="minutes", line=item["line"], text=text, added_by_id=user.id if user else None
+    )
+    action.sources.append(source)
+    log_change(action, user, "source", "", f"{workshop.code} : compte rendu, ligne {item['line']}")
+    return source
+
+
+def log_change(action: Action, user: User | None, field: str, old, new) -> None:
+    """One history row; values are kept as short texts (the history is for reading, not replaying)."""
+    action.changes.append(
+        ActionChange(user_id=user.id if user else None, field=field, old=_short(old), new=_short(new))
+    )
+
+
+def _short(value) -> str:
+    if isinstance(value, list):
+        value = ", ".join(str(x.get("title", x)) if isinstance(x, dict) else str(x) for x in value)
+    text = "" if value is None else str(value)
+    return text if len(text) <= 200 else text[:199] + "…"
+
+
+def workshop_ref(workshop: Workshop) -> dict:
+    return {
+        "code": workshop.code,
+        "title": workshop.title,
+        "starts_at": workshop.starts_at.isoformat() if workshop.starts_at else None,
+        "date_label": workshop.starts_at.strftime("%d/%m/%Y") if workshop.starts_at else "",
+        "location": workshop.location,
+        "theme": workshop.theme,
+        "theme_label": THEMES.get(workshop.theme, {}).get("label", workshop.theme),
+    }
+
+
+def source_dicts(sources: list[ActionSource], user: User | None) -> dict[int, dict]:
+    """Serialise sources by id, with live tallies where the idea still exists (one query per workshop)."""
+    by_workshop: dict[int, list[ActionSource]] = defaultdict(list)
+    for source in sources:
+        by_workshop[source.workshop_id].append(source)
+    out = {}
+    for items in by_workshop.values():
+        workshop = items[0].workshop
+        ids = [s.idea_id for s in items if s.idea_id is not None]
+        live = vote_service.tallies(workshop, ids) if ids else {}
+        facilitator = workshop.is_facilitator(user)
+        for source in items:
+            out[source.id] = _source_dict(source, workshop, live, facilitator)
+    return out
+
+
+def _source_dict(source: ActionSource, workshop: Workshop, live: dict, facilitator: bool) -> dict:
+    tally = source.tally or {}
+    if source.idea_id is not None:
+        tally = live.get(source.idea_id, vote_service.empty_tally(workshop))
+    out = {
+        "idea_id": source.idea_id,
+        "kind": source.kind,
+        "line": source.line,
+        "text": source.text,
+        "votes": tally.get("votes") if source.kind == "idea" else None,
+        "workshop": workshop_ref(workshop),
+        "added_at": source.added_at.isoformat(),
+    }
+    if "profile" in tally and source.kind == "idea":
+        grade = tally.get("grade")
+        out.update(
+            profile=tally["profile"], grade=grade, grade_label=majority.GRADES[grade] if grade is not None else None
+        )
+    if not facilitator and tallies_hidden(workshop.phase, workshop.settings, Viewer(False)):
+        out.update(votes=None, profile=None, grade=None, grade_label=None)
+    if not facilitator and _idea_still_private(source, workshop):
+        out.update(text=None, hidden=True)
+    return out
+
+
+def _idea_still_private(source: ActionSource, workshop: Workshop) -> bool:
+    """The board's own rule: a private-brainstorm idea is not shown to others before it is revealed."""
+    if source.idea_id is None or workshop.phase not in ("setup", "brainstorm"):
+        return False
+    idea = db.session.get(Idea, source.idea_id)
+    return idea is not None and idea_hidden(idea_dict(idea), workshop.phase, workshop.settings, Viewer(False))
+
+
+def actions_citing(idea_ids: list[int]) -> dict[int, list[dict]]:
+    """For the board: per idea id, the actions it already feeds ({id, roadmap_id, title})."""
+    stmt = (
+        select(ActionSource.idea_id, Action.id, Action.roadmap_id, Action.title)
+        .join(Action, Action.id == ActionSource.action_id)
+        .where(ActionSource.idea_id.in_(idea_ids))
+    )
+    out: dict[int, list[dict]] = defaultdict(list)
+    for idea_id, action_id, roadmap_id, title in db.session.execute(stmt):
+        out[idea_id].append({"id": action_id, "roadmap_id": roadmap_id, "title": title})
+    return dict(out)

@@ -1,0 +1,87 @@
+"""Reading the board: snapshot and catch-up, both filtered by the visibility rules."""
+
+from sqlalchemy import select
+
+from app.services.core.actors import Actor
+from app.services.core.unit_of_work import events_since
+from app.services.core.visibility import view_event, view_idea
+from app.services.workshop import votes as vote_service
+from app.services.workshop.ideas import idea_dict
+from app.services.workshop.session import hands_of
+from app.services.workshop.workshops import columns_of, workshop_info
+from models import Group, Idea, Workshop, db, utcnow
+
+SYNC_WINDOW = 500
+
+
+def snapshot(actor: Actor) -> dict:
+    """The whole board as this actor may see it (CONTRACT §4)."""
+    workshop = actor.workshop
+    viewer = actor.viewer()
+    tallies = vote_service.tallies(workshop)
+    ideas = []
+    for idea in _ideas(workshop):
+        data = idea_dict(idea)
+        data.update(tallies.get(idea.id, vote_service.empty_tally(workshop)))
+        seen = view_idea(data, workshop.phase, workshop.settings, viewer)
+        if seen is not None:
+            ideas.append(seen)
+    hands = hands_of(workshop)
+    snap = {
+        "workshop": workshop_info(workshop),
+        "columns": columns_of(workshop),
+        "groups": [g.to_dict() for g in _groups(workshop)],
+        "ideas": ideas,
+        "hands": {"queue": hands["queue"], "speaking": hands["speaking"]},
+        "seq": workshop.last_seq,
+        "me": me(actor),
+    }
+    if actor.is_facilitator:  # counts only, never who voted for what
+        snap["participation"] = vote_service.participation(workshop)
+    return snap
+
+
+def me(actor: Actor) -> dict:
+    out = {"id": actor.participant_id, "role": actor.role, "name": actor.name}
+    if actor.participant is not None:
+        out.update(vote_service.ballot(actor.workshop, actor.participant))
+        out["attendance"] = actor.participant.attendance
+    else:
+        out.update(votes_left=None, my_votes={})
+    return out
+
+
+def _ideas(workshop: Workshop) -> list[Idea]:
+    stmt = select(Idea).filter_by(workshop_id=workshop.id).order_by(Idea.column_id, Idea.position, Idea.id)
+    return list(db.session.execute(stmt).unique().scalars())
+
+
+def _groups(workshop: Workshop) -> list[Group]:
+    return list(db.session.execute(select(Group).filter_by(workshop_id=workshop.id).order_by(Group.id)).scalars())
+
+
+def replay(actor: Actor, since: int, limit: int = SYNC_WINDOW) -> dict:
+    """Logged events after `since`, each as this actor may see it: {events, seq}."""
+    workshop = actor.workshop
+    viewer = actor.viewer()
+    events = [
+        view_event(e.envelope(), workshop.phase, workshop.settings, viewer)
+        for e in events_since(workshop.id, since, limit=limit)
+    ]
+    return {"events": events, "seq": events[-1]["seq"] if events else max(since, workshop.last_seq)}
+
+
+def sync(actor: Actor, since) -> dict:
+    """Catch up after `since`, or a snapshot when since is 0, unknown or too old.
+
+    `now` (server clock) lets clients count the timer down without trusting their own clock.
+    """
+    workshop = actor.workshop
+    db.session.refresh(workshop)
+    if isinstance(since, bool) or not isinstance(since, int) or since < 0:
+        since = 0
+    now = utcnow().isoformat()
+    if since == 0 or since > workshop.last_seq or workshop.last_seq - since > SYNC_WINDOW:
+        snap = snapshot(actor)
+        return {"snapshot": snap, "seq": snap["seq"], "now": now}
+    return {**replay(actor, since), "now": now}

@@ -1,0 +1,151 @@
+"""Running the session: phases, the server-side timer and the speaking queue."""
+
+from datetime import timedelta
+
+from app.services.core import validation as v
+from app.services.core.actors import Actor
+from app.services.core.errors import Conflict, Forbidden, PhaseError
+from app.services.core.unit_of_work import record, run_command
+from models import PHASES, Workshop, utcnow
+
+
+def _facilitator(actor: Actor, what: str) -> None:
+    if not actor.is_facilitator:
+        raise Forbidden(f"Seuls les animateurs peuvent {what}.")
+
+
+def _open(workshop: Workshop) -> None:
+    if workshop.phase == "closed":
+        raise PhaseError("L'atelier est clos : rouvrez-le (changez de phase) pour continuer.")
+
+
+def set_phase(actor: Actor, phase, client_id=None) -> dict:
+    """Move the workshop to a phase. Raises Forbidden, Invalid; emits phase.changed."""
+    _facilitator(actor, "changer de phase")
+    phase = v.choice(phase, "phase", PHASES)
+
+    def apply(workshop: Workshop) -> dict:
+        previous = workshop.phase
+        if previous == phase:
+            return {"phase": phase}
+        workshop.phase = phase
+        workshop.closed_at = utcnow() if phase == "closed" else None
+        settings = workshop.settings
+        # Clients re-read the snapshot when hidden things become visible.
+        resync = (previous in ("setup", "brainstorm") and settings.get("private_brainstorm", True)) or (
+            previous == "vote" and settings.get("reveal_votes") == "end"
+        )
+        record(workshop, "phase.changed", {"phase": phase, "previous": previous, "resync": resync})
+        return {"phase": phase}
+
+    return run_command(actor, client_id, apply)
+
+
+def timer_info(workshop: Workshop) -> dict | None:
+    if workshop.timer_ends_at is None:
+        return None
+    return {"ends_at": workshop.timer_ends_at.isoformat(), "seconds": workshop.timer_seconds}
+
+
+def start_timer(actor: Actor, seconds, client_id=None) -> dict:
+    """Start a countdown of `seconds` (1 s–4 h). Raises Forbidden, Invalid; emits timer.started."""
+    _facilitator(actor, "lancer le minuteur")
+    seconds = v.integer(seconds, "seconds", lo=1, hi=4 * 3600)
+
+    def apply(workshop: Workshop) -> dict:
+        _open(workshop)
+        workshop.timer_seconds = seconds
+        workshop.timer_ends_at = utcnow() + timedelta(seconds=seconds)
+        info = timer_info(workshop)
+        record(workshop, "timer.started", info)
+        return {"timer": info}
+
+    return run_command(actor, client_id, apply)
+
+
+def stop_timer(actor: Actor, client_id=None) -> dict:
+    """Stop the countdown. Raises Forbidden; emits timer.stopped."""
+    _facilitator(actor, "arrêter le minuteur")
+
+    def apply(workshop: Workshop) -> dict:
+        workshop.timer_ends_at = None
+        workshop.timer_seconds = None
+        record(workshop, "timer.stopped", {})
+        return {"timer": None}
+
+    return run_command(actor, client_id, apply)
+
+
+def hands_of(workshop: Workshop) -> dict:
+    hands = workshop.hands or {}
+    return {"queue": list(hands.get("queue", [])), "speaking": hands.get("speaking"), "turns": hands.get("turns", [])}
+
+
+def _save_hands(workshop: Workshop, hands: dict) -> dict:
+    workshop.hands = hands
+    public = {"queue": hands["queue"], "speaking": hands["speaking"]}
+    record(workshop, "hands.changed", public)
+    return public
+
+
+def raise_hand(actor: Actor, client_id=None) -> dict:
+    """Join the speaking queue. Raises Forbidden, PhaseError; emits hands.changed."""
+    if actor.participant is None:
+        raise Forbidden("Seuls les participants lèvent la main.")
+
+    def apply(workshop: Workshop) -> dict:
+        _open(workshop)
+        hands = hands_of(workshop)
+        if any(h["id"] == actor.participant_id for h in hands["queue"]):
+            return {"hands": {"queue": hands["queue"], "speaking": hands["speaking"]}}
+        p = actor.participant
+        hands["queue"].append({"id": p.id, "name": p.name, "attendance": p.attendance, "at": utcnow().isoformat()})
+        return {"hands": _save_hands(workshop, hands)}
+
+    return run_command(actor, client_id, apply)
+
+
+def lower_hand(actor: Actor, client_id=None) -> dict:
+    """Leave the queue (or give the floor back). Raises Forbidden; emits hands.changed."""
+    if actor.participant is None:
+        raise Forbidden("Seuls les participants baissent la main.")
+
+    def apply(workshop: Workshop) -> dict:
+        hands = hands_of(workshop)
+        queue = [h for h in hands["queue"] if h["id"] != actor.participant_id]
+        speaking = hands["speaking"]
+        if speaking and speaking["id"] == actor.participant_id:
+            speaking = None
+        if queue == hands["queue"] and speaking == hands["speaking"]:
+            return {"hands": {"queue": queue, "speaking": speaking}}
+        return {"hands": _save_hands(workshop, dict(hands, queue=queue, speaking=speaking))}
+
+    return run_command(actor, client_id, apply)
+
+
+def next_speaker(actor: Actor, client_id=None) -> dict:
+    """Give the floor to the next in queue (alternating room/remote if set). Raises Forbidden, Conflict; emits hands.changed."""
+    _facilitator(actor, "donner la parole")
+
+    def apply(workshop: Workshop) -> dict:
+        _open(workshop)
+        hands = hands_of(workshop)
+        queue = hands["queue"]
+        if not queue:
+            if hands["speaking"] is None:
+                raise Conflict("Personne n'a demandé la parole.")
+            return {"hands": _save_hands(workshop, dict(hands, speaking=None))}
+        index = _next_index(queue, hands, workshop.settings.get("hand_order") == "alternate")
+        speaker = queue.pop(index)
+        turns = hands["turns"] + [{"attendance": speaker["attendance"], "id": speaker["id"]}]
+        return {"hands": _save_hands(workshop, dict(hands, queue=queue, speaking=speaker, turns=turns))}
+
+    return run_command(actor, client_id, apply)
+
+
+def _next_index(queue: list[dict], hands: dict, alternate: bool) -> int:
+    """FIFO, or the first person from the other side of the room than the last speaker."""
+    if not alternate or not hands["turns"]:
+        return 0
+    last = hands["turns"][-1]["attendance"]
+    return next((i for i, h in enumerate(queue) if h["attendance"] != last), 0)

@@ -1,0 +1,95 @@
+"""Device-less tables in the room: a facilitator speaks for a table of N people.
+
+A table is a Participant row with `table_size` N, attendance `room` and no
+token (nobody can sign in as it). Its ideas go through ideas.create_idea with
+`on_behalf_of` (stored with proxy=True) and its votes through votes.cast_vote,
+whose budget and per-idea cap are already scaled by table_size, so a table of
+6 gets 6 × votes_per_participant dots and never more, enforced by the same
+conditional UPDATE as everyone's.
+"""
+
+from sqlalchemy import select
+
+from app.services.core import validation as v
+from app.services.core.actors import Actor
+from app.services.core.errors import Forbidden, Invalid, NotFound, PhaseError
+from app.services.core.unit_of_work import notify, run_command
+from app.services.workshop import ideas, votes
+from models import Participant, Workshop, db
+
+TABLE_MAX = 100
+
+
+def _facilitator(actor: Actor) -> None:
+    if not actor.is_facilitator:
+        raise Forbidden("Seuls les animateurs gèrent les tables sans appareil.")
+
+
+def table_dict(table: Participant, workshop: Workshop | None = None) -> dict:
+    out = {"id": table.id, "name": table.name, "size": table.table_size, "attendance": table.attendance}
+    out["joined_at"] = table.joined_at.isoformat()
+    if workshop is not None:
+        out.update(votes.ballot(workshop, table))
+        out["budget"] = votes.budget(workshop, table)
+    return out
+
+
+def list_tables(actor: Actor) -> list[dict]:
+    """The workshop's tables with their ballots. Raises Forbidden."""
+    _facilitator(actor)
+    stmt = (
+        select(Participant)
+        .where(Participant.workshop_id == actor.workshop.id, Participant.table_size.is_not(None))
+        .order_by(Participant.id)
+    )
+    return [table_dict(t, actor.workshop) for t in db.session.execute(stmt).scalars()]
+
+
+def get_table(actor: Actor, table_id) -> Participant:
+    """A table of the actor's workshop. Raises Forbidden, Invalid, NotFound."""
+    _facilitator(actor)
+    if isinstance(table_id, str) and table_id.isdigit():
+        table_id = int(table_id)
+    if isinstance(table_id, bool) or not isinstance(table_id, int):
+        raise Invalid("« table_id » doit être un identifiant de table.", field="table_id")
+    table = db.session.get(Participant, table_id)
+    if table is None or table.workshop_id != actor.workshop.id or table.table_size is None:
+        raise NotFound("Table inconnue dans cet atelier.")
+    return table
+
+
+def create_table(actor: Actor, name, size, client_id=None) -> dict:
+    """Register a table of `size` people without devices. Raises Forbidden, Invalid, PhaseError; notifies presence."""
+    _facilitator(actor)
+    name = v.text(name, "name", max_len=80)
+    size = v.integer(size, "size", lo=1, hi=TABLE_MAX)
+
+    def apply(workshop: Workshop) -> dict:
+        if workshop.phase == "closed":
+            raise PhaseError("L'atelier est clos : on n'y ajoute plus de table.")
+        table = Participant(workshop_id=workshop.id, name=name, attendance="room", table_size=size, token_hash=None)
+        db.session.add(table)
+        db.session.flush()
+        # Room counts include table sizes: everyone's presence line must change.
+        notify("presence", workshop)
+        return {"table": table_dict(table, workshop)}
+
+    return run_command(actor, client_id, apply)
+
+
+def post_for_table(actor: Actor, table_id, column_id, text, color=None, client_id=None) -> dict:
+    """Post a paper idea of a table (proxy). Raises Forbidden, Invalid, NotFound, PhaseError; emits idea.created."""
+    table = get_table(actor, table_id)
+    return ideas.create_idea(actor, column_id, text, color, client_id=client_id, on_behalf_of=table)
+
+
+def vote_for_table(actor: Actor, table_id, idea_id, grade=None, client_id=None) -> dict:
+    """Cast one of the table's dots (or its grade). Raises BudgetError, Conflict, Forbidden, NotFound, PhaseError."""
+    table = get_table(actor, table_id)
+    return votes.cast_vote(actor, idea_id, grade, client_id=client_id, on_behalf_of=table)
+
+
+def retract_for_table(actor: Actor, table_id, idea_id, client_id=None) -> dict:
+    """Take back one of the table's dots (or its grade). Raises Conflict, Forbidden, NotFound, PhaseError."""
+    table = get_table(actor, table_id)
+    return votes.retract_vote(actor, idea_id, client_id=client_id, on_behalf_of=table)

@@ -1,0 +1,259 @@
+"""Voting: dots with a budget and a per-idea cap, or majority judgment grades.
+
+Limits are enforced by the database inside the command's transaction: the
+workshop row lock serialises the writers of one workshop, and on top of it a
+conditional UPDATE (`votes_used < budget`, `count < cap`) only succeeds when
+the limit still allows it, the unique (participant, idea) row rules out a
+second row, and CHECK constraints refuse negative counts. So two tabs, two
+processes or a retried client_id can never overspend or count a vote twice.
+Tallies are anonymous and announced in coalesced `vote.tally` events.
+"""
+
+from sqlalchemy import delete, func, select, update
+
+from app.lib.majority import majority_grade
+from app.services.core import validation as v
+from app.services.core.actors import Actor
+from app.services.core.errors import BudgetError, Conflict, Forbidden, Invalid, NotFound, PhaseError
+from app.services.core.unit_of_work import lock_workshop, notify, record, run_command
+from models import Idea, Participant, Vote, Workshop, db
+
+# Settings that define the ballot: fixed while the vote is open.
+BALLOT_SETTINGS = ("vote_method", "votes_per_participant", "max_votes_per_idea")
+
+
+def _mj(workshop: Workshop) -> bool:
+    return workshop.settings.get("vote_method") == "majority_judgment"
+
+
+def budget(workshop: Workshop, participant: Participant) -> int:
+    return workshop.settings.get("votes_per_participant", 5) * (participant.table_size or 1)
+
+
+def cap(workshop: Workshop, participant: Participant) -> int:
+    return workshop.settings.get("max_votes_per_idea", 3) * (participant.table_size or 1)
+
+
+def empty_tally(workshop: Workshop) -> dict:
+    return {"votes": 0, "profile": [0] * 7, "grade": None} if _mj(workshop) else {"votes": 0}
+
+
+def tallies(workshop: Workshop, idea_ids=None) -> dict[int, dict]:
+    """Anonymous totals per idea: dots, or merit profile and majority grade.
+
+    A device-less table's grade weighs as many people as the table seats,
+    as its dots do through its larger budget.
+    """
+    if _mj(workshop):
+        weight = func.sum(func.coalesce(Participant.table_size, 1))
+        stmt = select(Vote.idea_id, Vote.grade, weight).join(Participant, Participant.id == Vote.participant_id)
+        stmt = stmt.where(Vote.workshop_id == workshop.id, Vote.grade.is_not(None)).group_by(Vote.idea_id, Vote.grade)
+    else:
+        stmt = select(Vote.idea_id, func.sum(Vote.count)).where(Vote.workshop_id == workshop.id)
+        stmt = stmt.group_by(Vote.idea_id)
+    if idea_ids is not None:
+        stmt = stmt.where(Vote.idea_id.in_(list(idea_ids)))
+    out: dict[int, dict] = {}
+    for row in db.session.execute(stmt):
+        if _mj(workshop):
+            entry = out.setdefault(row[0], empty_tally(workshop))
+            entry["profile"][row[1]] += int(row[2])
+            entry["votes"] += int(row[2])
+        else:
+            out[row[0]] = {"votes": int(row[1] or 0)}
+    for entry in out.values():
+        if "profile" in entry:
+            entry["grade"] = majority_grade(entry["profile"])
+    return out
+
+
+def ballot(workshop: Workshop, participant: Participant) -> dict:
+    """What the participant has left and has given: {votes_left, my_votes}.
+
+    Majority judgment: my_votes maps idea -> grade and votes_left counts the
+    ideas not graded yet.
+    """
+    rows = db.session.execute(select(Vote.idea_id, Vote.count, Vote.grade).filter_by(participant_id=participant.id))
+    if _mj(workshop):
+        mine = {r.idea_id: r.grade for r in rows if r.grade is not None}
+        total = db.session.execute(select(func.count(Idea.id)).filter_by(workshop_id=workshop.id)).scalar_one()
+        return {"votes_left": max(total - len(mine), 0), "my_votes": mine}
+    mine = {r.idea_id: r.count for r in rows if r.count}
+    # A budget lowered after votes were cast leaves nothing, never a negative.
+    return {"votes_left": max(budget(workshop, participant) - sum(mine.values()), 0), "my_votes": mine}
+
+
+def _voter(actor: Actor, on_behalf_of: Participant | None) -> Participant:
+    if on_behalf_of is not None:
+        if not actor.is_facilitator:
+            raise Forbidden("Seuls les animateurs votent pour une table.")
+        if on_behalf_of.workshop_id != actor.workshop.id:
+            raise NotFound("Table inconnue dans cet atelier.")
+        return on_behalf_of
+    if actor.participant is None:
+        raise Forbidden("Seuls les participants votent.")
+    return actor.participant
+
+
+def _vote_phase(workshop: Workshop) -> None:
+    if workshop.phase != "vote":
+        raise PhaseError("Le vote n'est pas ouvert : attendez que l'animateur lance la phase de vote.")
+
+
+def _target(workshop: Workshop, idea_id) -> Idea:
+    if isinstance(idea_id, bool) or not isinstance(idea_id, int):
+        raise Invalid("« idea_id » doit être un identifiant d'idée.", field="idea_id")
+    idea = db.session.get(Idea, idea_id)
+    if idea is None or idea.workshop_id != workshop.id:
+        raise NotFound("Idée inconnue dans cet atelier.")
+    return idea
+
+
+def cast_vote(actor: Actor, idea_id, grade=None, client_id=None, on_behalf_of=None) -> dict:
+    """Give a dot (or a grade). Raises PhaseError, BudgetError, Conflict, Forbidden, Invalid, NotFound; notifies a tally."""
+    voter = _voter(actor, on_behalf_of)
+
+    def apply(workshop: Workshop) -> dict:
+        _vote_phase(workshop)
+        idea = _target(workshop, idea_id)
+        if _mj(workshop):
+            _grade(workshop, voter, idea, v.integer(grade, "grade", lo=0, hi=6))
+        else:
+            _dot(workshop, voter, idea)
+        notify("tally", workshop, idea_id=idea.id)
+        return ballot(workshop, voter)
+
+    return run_command(actor, client_id, apply)
+
+
+def _dot(workshop: Workshop, voter: Participant, idea: Idea) -> None:
+    # Each guard is one atomic conditional UPDATE: it re-checks the limit on
+    # the row it changes, so it holds even without the workshop lock.
+    spent = db.session.execute(
+        update(Participant)
+        .where(Participant.id == voter.id, Participant.votes_used < budget(workshop, voter))
+        .values(votes_used=Participant.votes_used + 1)
+    ).rowcount
+    if not spent:
+        raise BudgetError("Vous n'avez plus de gommettes.")
+    added = db.session.execute(
+        update(Vote)
+        .where(Vote.participant_id == voter.id, Vote.idea_id == idea.id, Vote.count < cap(workshop, voter))
+        .values(count=Vote.count + 1)
+    ).rowcount
+    if added:
+        return
+    if db.session.execute(select(Vote.id).filter_by(participant_id=voter.id, idea_id=idea.id)).first():
+        raise Conflict(f"Au plus {cap(workshop, voter)} gommettes par idée.")
+    db.session.add(Vote(workshop_id=workshop.id, idea_id=idea.id, participant_id=voter.id, count=1))
+    db.session.flush()
+
+
+def _grade(workshop: Workshop, voter: Participant, idea: Idea, grade: int) -> None:
+    changed = db.session.execute(
+        update(Vote).where(Vote.participant_id == voter.id, Vote.idea_id == idea.id).values(grade=grade)
+    ).rowcount
+    if not changed:
+        db.session.add(Vote(workshop_id=workshop.id, idea_id=idea.id, participant_id=voter.id, grade=grade))
+        db.session.flush()
+
+
+def retract_vote(actor: Actor, idea_id, client_id=None, on_behalf_of=None) -> dict:
+    """Take back one dot (or the grade). Raises PhaseError, Conflict, Forbidden, Invalid, NotFound; notifies a tally."""
+    voter = _voter(actor, on_behalf_of)
+
+    def apply(workshop: Workshop) -> dict:
+        _vote_phase(workshop)
+        idea = _target(workshop, idea_id)
+        removed = _ungrade(voter, idea) if _mj(workshop) else _undot(voter, idea)
+        if not removed:
+            raise Conflict("Vous n'avez pas voté pour cette idée.")
+        notify("tally", workshop, idea_id=idea.id)
+        return ballot(workshop, voter)
+
+    return run_command(actor, client_id, apply)
+
+
+def _ungrade(voter: Participant, idea: Idea) -> int:
+    stmt = delete(Vote).where(Vote.participant_id == voter.id, Vote.idea_id == idea.id, Vote.grade.is_not(None))
+    return db.session.execute(stmt).rowcount
+
+
+def _undot(voter: Participant, idea: Idea) -> int:
+    removed = db.session.execute(
+        update(Vote)
+        .where(Vote.participant_id == voter.id, Vote.idea_id == idea.id, Vote.count > 0)
+        .values(count=Vote.count - 1)
+    ).rowcount
+    if removed:
+        db.session.execute(
+            update(Participant).where(Participant.id == voter.id).values(votes_used=Participant.votes_used - 1)
+        )
+    return removed
+
+
+def refund_idea(idea: Idea) -> None:
+    """Give back the dots spent on an idea about to be deleted (its vote rows go with it)."""
+    rows = db.session.execute(select(Vote.participant_id, Vote.count).where(Vote.idea_id == idea.id, Vote.count > 0))
+    for participant_id, count in rows.all():
+        db.session.execute(
+            update(Participant)
+            .where(Participant.id == participant_id)
+            .values(votes_used=Participant.votes_used - count)
+        )
+
+
+def check_ballot_change(workshop: Workshop, settings: dict) -> None:
+    """The ballot is set before the vote opens. Raises PhaseError.
+
+    While voting, method, budget and cap are frozen (changing them would make
+    earlier and later voters unequal); once votes exist the method is too,
+    since dots and grades do not convert.
+    """
+    changed = [k for k in BALLOT_SETTINGS if settings.get(k) != workshop.settings.get(k)]
+    if not changed:
+        return
+    if workshop.phase == "vote":
+        raise PhaseError(
+            "Les règles du vote se fixent avant son ouverture : sortez de la phase de vote pour les changer."
+        )
+    if "vote_method" in changed and _any_vote(workshop):
+        raise PhaseError("Des votes ont déjà été exprimés : la méthode de vote ne peut plus changer.")
+
+
+def _any_vote(workshop: Workshop) -> bool:
+    stmt = select(Vote.id).where(Vote.workshop_id == workshop.id, (Vote.count > 0) | Vote.grade.is_not(None))
+    return db.session.execute(stmt.limit(1)).first() is not None
+
+
+def flush_tallies(workshop_id: int, idea_ids: set[int]) -> None:
+    """Announce the exact current tallies of the given ideas in one vote.tally event.
+
+    Read under the workshop lock, so a later event always carries later totals.
+    """
+    workshop = lock_workshop(workshop_id)
+    existing = set(db.session.execute(select(Idea.id).where(Idea.id.in_(list(idea_ids)))).scalars())
+    current = tallies(workshop, existing)
+    rows = [{"idea_id": i, **current.get(i, empty_tally(workshop))} for i in sorted(existing)]
+    if not rows:
+        db.session.rollback()
+        return
+    data = {"tallies": rows}
+    if len(rows) == 1:
+        data.update(rows[0])
+    record(workshop, "vote.tally", data)
+    db.session.commit()
+
+
+def participation(workshop: Workshop) -> dict:
+    """How many people have voted, out of how many — the only per-person figure a facilitator sees.
+
+    Tables count for the people they seat.
+    """
+    seats = func.coalesce(func.sum(func.coalesce(Participant.table_size, 1)), 0)
+    voted = select(Vote.participant_id).where(
+        Vote.workshop_id == workshop.id, (Vote.count > 0) | Vote.grade.is_not(None)
+    )
+    voters = db.session.execute(select(seats).where(Participant.id.in_(voted))).scalar_one()
+    people = db.session.execute(select(seats).where(Participant.workshop_id == workshop.id)).scalar_one()
+    return {"voters": int(voters), "participants": int(people)}

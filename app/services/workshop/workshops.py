@@ -1,0 +1,242 @@
+"""Workshops: creation, settings, join codes, guest participants."""
+
+import hashlib
+import secrets
+
+from sqlalchemy import select
+
+from app.lib.themes import THEMES
+from app.services.core import validation as v
+from app.services.core.actors import Actor
+from app.services.core.errors import Forbidden, Invalid, NotFound, PhaseError, Unauthorized
+from app.services.core.titled import retitle
+from app.services.core.unit_of_work import record, run_command
+from app.services.workshop import votes as vote_service
+from models import MODES, Column, Idea, Participant, Territory, User, Workshop, db
+from models import workshop_facilitators as wf
+
+# No 0/O, 1/I/L: codes are read aloud and typed on phones.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 8
+
+DEFAULT_SETTINGS = {
+    "votes_per_participant": 5,
+    "max_votes_per_idea": 3,
+    "vote_method": "dots",
+    "private_brainstorm": True,
+    "anonymous": False,
+    "reveal_votes": "live",
+    "hand_order": "fifo",
+}
+
+_SETTING_RULES = {
+    "votes_per_participant": lambda x, f: v.integer(x, f, lo=1, hi=100),
+    "max_votes_per_idea": lambda x, f: v.integer(x, f, lo=1, hi=100),
+    "vote_method": lambda x, f: v.choice(x, f, ("dots", "majority_judgment")),
+    "private_brainstorm": v.boolean,
+    "anonymous": v.boolean,
+    "reveal_votes": lambda x, f: v.choice(x, f, ("live", "end")),
+    "hand_order": lambda x, f: v.choice(x, f, ("fifo", "alternate")),
+}
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalize_code(code: str) -> str:
+    return "".join(ch for ch in str(code).upper() if ch.isalnum())
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def clean_settings(raw, current: dict | None = None) -> dict:
+    """Validate a settings patch; unknown keys are refused so typos do not pass silently."""
+    if not isinstance(raw, dict):
+        raise Invalid("« settings » doit être un objet.", field="settings")
+    settings = dict(current or DEFAULT_SETTINGS)
+    for key, value in raw.items():
+        if key not in _SETTING_RULES:
+            raise Invalid(f"Réglage inconnu : « {key} ».", field="settings")
+        settings[key] = _SETTING_RULES[key](value, key)
+    return settings
+
+
+def get_workshop(code: str) -> Workshop:
+    """Raises NotFound."""
+    workshop = db.session.execute(select(Workshop).filter_by(code=normalize_code(code))).scalar_one_or_none()
+    if workshop is None:
+        raise NotFound("Aucun atelier ne correspond à ce code.")
+    return workshop
+
+
+def _fields(data: dict, creating: bool) -> dict:
+    """Validate the creation/patch fields of CONTRACT §2; only keys present are returned."""
+    out = {}
+    if creating or "title" in data:
+        out["title"] = v.text(data.get("title"), "title", max_len=200)
+    if creating or "theme" in data:
+        out["theme"] = v.choice(data.get("theme"), "theme", tuple(THEMES))
+    if "mode" in data:
+        out["mode"] = v.choice(data["mode"], "mode", MODES)
+    if "location" in data:
+        out["location"] = v.text(data["location"], "location", min_len=0, max_len=200, required=False)
+    if "organiser" in data:
+        out["organiser"] = v.text(data["organiser"], "organiser", min_len=0, max_len=200, required=False)
+    if "prompt" in data:
+        out["prompt"] = v.text(data["prompt"], "prompt", min_len=0, max_len=1000, required=False)
+    if "starts_at" in data:
+        out["starts_at"] = v.timestamp(data["starts_at"], "starts_at")
+    if "retention_months" in data:
+        out["retention_months"] = v.integer(data["retention_months"], "retention_months", lo=1, hi=60)
+    if "territory" in data and data["territory"] not in (None, ""):
+        out["territory_id"] = _territory_id(data["territory"])
+    return out
+
+
+def _territory_id(value) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        territory = db.session.get(Territory, value)
+    elif isinstance(value, str):
+        territory = db.session.execute(select(Territory).filter_by(name=value.strip())).scalar_one_or_none()
+    else:
+        raise Invalid("« territory » doit être un identifiant ou un nom.", field="territory")
+    if territory is None:
+        raise Invalid("Territoire inconnu.", field="territory")
+    return territory.id
+
+
+def _columns(value) -> list[str]:
+    titles = v.string_list(value, "columns", max_items=12, max_len=120)
+    if not titles:
+        raise Invalid("Il faut au moins une colonne.", field="columns")
+    return titles
+
+
+def create_workshop(user: User, data: dict) -> Workshop:
+    """Create a workshop led by `user`, columns from the theme unless given. Raises Invalid."""
+    if not isinstance(data, dict):
+        raise Invalid("Le corps doit être un objet JSON.")
+    fields = _fields(data, creating=True)
+    theme = THEMES[fields["theme"]]
+    fields.setdefault("prompt", theme["prompt"])
+    settings = clean_settings(data.get("settings") or {})
+    titles = _columns(data["columns"]) if data.get("columns") is not None else theme["columns"]
+    workshop = Workshop(code=_unused_code(), settings=settings, created_by_id=user.id, hands={}, **fields)
+    workshop.facilitators.append(user)
+    workshop.columns = [Column(title=t, position=i) for i, t in enumerate(titles)]
+    db.session.add(workshop)
+    db.session.commit()
+    return workshop
+
+
+def _unused_code() -> str:
+    while True:
+        code = new_code()
+        if db.session.execute(select(Workshop.id).filter_by(code=code)).first() is None:
+            return code
+
+
+def update_workshop(actor: Actor, data: dict) -> dict:
+    """Patch fields, settings or columns. Raises Forbidden, Invalid; emits workshop.updated."""
+    if not actor.is_facilitator:
+        raise Forbidden("Seuls les animateurs peuvent modifier l'atelier.")
+    if not isinstance(data, dict):
+        raise Invalid("Le corps doit être un objet JSON.")
+
+    def apply(workshop: Workshop) -> dict:
+        for key, value in _fields(data, creating=False).items():
+            setattr(workshop, key, value)
+        if "settings" in data:
+            settings = clean_settings(data["settings"], workshop.settings)
+            vote_service.check_ballot_change(workshop, settings)
+            workshop.settings = settings
+        if data.get("columns") is not None:
+            _replace_columns(workshop, _columns(data["columns"]))
+        db.session.flush()
+        info = workshop_info(workshop)
+        record(workshop, "workshop.updated", {"workshop": info, "columns": columns_of(workshop)})
+        return {"workshop": info}
+
+    return run_command(actor, data.get("client_id"), apply)
+
+
+def _replace_columns(workshop: Workshop, titles: list[str]) -> None:
+    """Rename columns in place, add new ones; trailing columns go only if empty."""
+
+    def busy(column: Column) -> str | None:
+        if db.session.execute(select(Idea.id).filter_by(column_id=column.id).limit(1)).first():
+            return f"La colonne « {column.title} » contient des idées : déplacez-les d'abord."
+        return None
+
+    retitle(workshop.columns, titles, lambda title, i: Column(title=title, position=i), busy)
+
+
+def columns_of(workshop: Workshop) -> list[dict]:
+    return [c.to_dict() for c in workshop.columns]
+
+
+def workshop_info(workshop: Workshop) -> dict:
+    timer = None
+    if workshop.timer_ends_at:
+        timer = {"ends_at": workshop.timer_ends_at.isoformat(), "seconds": workshop.timer_seconds}
+    return {
+        "code": workshop.code,
+        "title": workshop.title,
+        "theme": workshop.theme,
+        "prompt": workshop.prompt,
+        "mode": workshop.mode,
+        "starts_at": workshop.starts_at.isoformat() if workshop.starts_at else None,
+        "location": workshop.location,
+        "organiser": workshop.organiser,
+        "territory": workshop.territory.name if workshop.territory else None,
+        "retention_months": workshop.retention_months,
+        "settings": workshop.settings,
+        "phase": workshop.phase,
+        "timer": timer,
+    }
+
+
+def join_workshop(code: str, data: dict) -> tuple[Participant, str]:
+    """Add a guest; returns the participant and its bearer token (shown once). Raises NotFound, Invalid, PhaseError."""
+    workshop = get_workshop(code)
+    if not isinstance(data, dict):
+        raise Invalid("Le corps doit être un objet JSON.")
+    if workshop.phase == "closed":
+        raise PhaseError("Cet atelier est clos : il n'accepte plus de participants.")
+    name = v.text(data.get("name"), "name", max_len=80)
+    organisation = v.text(data.get("organisation"), "organisation", min_len=0, max_len=120, required=False)
+    attendance = v.choice(data.get("attendance", "remote"), "attendance", ("room", "remote"))
+    token = secrets.token_urlsafe(32)
+    participant = Participant(
+        workshop_id=workshop.id,
+        name=name,
+        organisation=organisation,
+        attendance=attendance,
+        token_hash=hash_token(token),
+    )
+    db.session.add(participant)
+    db.session.commit()
+    return participant, token
+
+
+def participant_for_token(token: str | None) -> Participant:
+    """Raises Unauthorized."""
+    if not token or not isinstance(token, str) or len(token) > 200:
+        raise Unauthorized("Jeton manquant ou invalide.")
+    participant = db.session.execute(select(Participant).filter_by(token_hash=hash_token(token))).scalar_one_or_none()
+    if participant is None:
+        raise Unauthorized("Jeton inconnu : rejoignez l'atelier à nouveau.")
+    return participant
+
+
+def workshops_of(user: User) -> list[Workshop]:
+    stmt = (
+        select(Workshop)
+        .join(wf, wf.c.workshop_id == Workshop.id)
+        .where(wf.c.user_id == user.id)
+        .order_by(Workshop.starts_at.desc().nulls_last(), Workshop.id.desc())
+    )
+    return list(db.session.execute(stmt).scalars())
