@@ -6,7 +6,7 @@ FLASK := $(PY) -m flask --app wsgi
 SYSTEM_PACKAGES := chromium libreoffice-writer-nogui nginx
 export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 
-.PHONY: setup system run test lint audit bench cluster db demo clean
+.PHONY: setup system run test test-unit lint audit bench cluster db demo clean
 
 setup: $(VENV)/.installed node_modules/.installed static/dist/.built
 
@@ -50,6 +50,10 @@ audit: setup
 # PostgreSQL and Redis run on every machine of this project: the suite always uses them.
 test: setup system lint
 	FABRIQUE_TEST_POSTGRES=1 $(PY) -m pytest -q
+
+# The fast part alone: services, routes and socket wiring on SQLite (about a minute).
+test-unit: setup
+	$(PY) -m pytest -q tests/unit
 
 bench: setup
 	$(PY) -m bench.run

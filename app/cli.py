@@ -1,13 +1,12 @@
-"""CLI commands of CONTRACT §1: facilitator accounts and the demo."""
+"""CLI commands of docs/deployment.md: facilitator accounts and the demo."""
 
 import os
 
 import click
 from flask import Flask
-from sqlalchemy import select
 
+from app.services.core.accounts import create_facilitator
 from app.services.core.errors import ServiceError
-from models import User, db
 
 
 def register(app: Flask) -> None:
@@ -37,27 +36,6 @@ def facilitator_create(email: str, name: str, admin: bool):
     except ServiceError as exc:
         raise click.ClickException(exc.message) from None
     click.echo(f"Animateur {'créé' if created else 'mis à jour'} : {user.email} (id {user.id})")
-
-
-def create_facilitator(email: str, name: str, password: str, admin: bool = False) -> tuple[User, bool]:
-    from app.services.core import validation as v
-    from app.services.core.errors import Invalid
-
-    email = v.text(email, "email", max_len=254).lower()
-    if "@" not in email:
-        raise Invalid("Adresse e-mail invalide.", field="email")
-    name = v.text(name, "name", max_len=80)
-    if len(password) < 8:
-        raise Invalid("Le mot de passe doit faire au moins 8 caractères.", field="password")
-    user = db.session.execute(select(User).filter_by(email=email)).scalar_one_or_none()
-    created = user is None
-    if created:
-        user = User(email=email, name=name, is_admin=admin)
-        db.session.add(user)
-    user.name = name
-    user.set_password(password)
-    db.session.commit()
-    return user, created
 
 
 @click.group(help="Données de démonstration.")

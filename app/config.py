@@ -1,4 +1,4 @@
-"""Configuration from environment variables, each with a working default (CONTRACT §1)."""
+"""Configuration from environment variables, each with a working default (docs/deployment.md)."""
 
 import os
 import secrets

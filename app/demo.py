@@ -4,9 +4,10 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from app.cli import create_facilitator
 from app.lib.themes import THEMES
+from app.services.core.accounts import create_facilitator
 from app.services.core.actors import Actor
+from app.services.core.unit_of_work import transaction
 from app.services.workshop.ideas import create_idea
 from app.services.workshop.session import set_phase
 from app.services.workshop.workshops import DEFAULT_SETTINGS
@@ -74,15 +75,15 @@ def _territory(name: str, kind: str, cities: list[str], parent: Territory | None
 
 def load_demo() -> dict:
     user, _ = create_facilitator(DEMO_EMAIL, "Équipe ESS Paris Est Marne&Bois", DEMO_PASSWORD)
-    val_de_marne = _territory("Val-de-Marne", "departement", [])
-    _territory("Hauts-de-Seine", "departement", [])
-    pemb = _territory("Paris Est Marne&Bois", "ept", PEMB_CITIES, val_de_marne)
-    gpsea = _territory("Grand Paris Sud Est Avenir", "ept", GPSEA_CITIES, val_de_marne)
-    for city in PEMB_CITIES:
-        _territory(city, "commune", [], pemb)
-    created = [_workshop(user, pemb, *spec) for spec in WORKSHOPS]
-    _roadmap(user, gpsea)
-    db.session.commit()
+    with transaction():
+        val_de_marne = _territory("Val-de-Marne", "departement", [])
+        _territory("Hauts-de-Seine", "departement", [])
+        pemb = _territory("Paris Est Marne&Bois", "ept", PEMB_CITIES, val_de_marne)
+        gpsea = _territory("Grand Paris Sud Est Avenir", "ept", GPSEA_CITIES, val_de_marne)
+        for city in PEMB_CITIES:
+            _territory(city, "commune", [], pemb)
+        created = [_workshop(user, pemb, *spec) for spec in WORKSHOPS]
+        _roadmap(user, gpsea)
     _seed_board(user, created[0])
     _roadmap_actions(user, created[0])
     return {"email": DEMO_EMAIL, "password": DEMO_PASSWORD, "workshops": [(w.title, w.code) for w in created]}

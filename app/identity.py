@@ -1,13 +1,16 @@
-"""Who is calling: bearer tokens (API), the login session (facilitators) or a guest's cookie."""
+"""Who is calling: bearer tokens (API), the login session (facilitators) or a guest's cookie.
+
+Also how a guest becomes one: joining, rate-limited per address for the web page and the API alike.
+"""
 
 from flask import current_app, request, session
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from app.services.core.actors import Actor
-from app.services.core.errors import Forbidden, Unauthorized
-from app.services.workshop.workshops import participant_for_token
-from models import User, Workshop, db
+from app.services.core.errors import Forbidden, RateLimited, ServiceError, Unauthorized
+from app.services.workshop.workshops import join_workshop, participant_for_token
+from models import Participant, User, Workshop, db
 
 TOKEN_DAYS = 30
 FACILITATOR_PREFIX = "f."
@@ -83,3 +86,20 @@ def request_user() -> User:
     if current_user.is_authenticated:
         return current_user
     raise Unauthorized("Connexion d'animateur requise.")
+
+
+def count_join_failure() -> None:
+    """One more failed join (unknown code, refused form) for the caller's address."""
+    current_app.extensions["fabrique_join_limiter"].hit(request.remote_addr or "?")
+
+
+def join_limited(code: str, data) -> tuple[Participant, str]:
+    """join_workshop, refused to an address with too many failed attempts (code guessing), each failure
+    counted. Raises RateLimited and what join_workshop raises."""
+    if current_app.extensions["fabrique_join_limiter"].blocked(request.remote_addr or "?"):
+        raise RateLimited("Trop de tentatives : réessayez dans une minute.")
+    try:
+        return join_workshop(code, data)
+    except ServiceError:
+        count_join_failure()
+        raise

@@ -13,7 +13,7 @@ now = time.perf_counter
 
 
 class Api:
-    """The JSON API as a facilitator drives it (CONTRACT §2)."""
+    """The JSON API as a facilitator drives it (docs/protocol.md §2)."""
 
     def __init__(self, url: str, email: str, password: str):
         self.url, self.email, self.password = url, email, password

@@ -28,7 +28,7 @@ from pathlib import Path
 from bench import fanout, report, scenarios
 from bench.clients import Api
 from tests.cluster import RedisServer, ScratchDatabase, wait_port
-from tests.live import EMAIL, PASSWORD, ROOT, LiveServer, free_port
+from tests.server import EMAIL, PASSWORD, ROOT, LiveServer, free_port
 
 FULL = {"fanout": [(50, 60), (200, 60), (500, 120)], "cluster": (1000, 20), "votes": 300, "typists": 30}
 QUICK = {"fanout": [(50, 10), (200, 10)], "cluster": (200, 5), "votes": 60, "typists": 10}

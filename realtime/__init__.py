@@ -24,12 +24,14 @@ def origin_checker(extra: list[str]):
 def init_realtime(app: Flask) -> None:
     # Handlers must be declared before init_app so every new server (one per
     # app, e.g. in tests) registers them.
-    from realtime import board, broadcast, connection, hybrid, minutes, roadmaps  # noqa: F401
+    from app.services.workshop.tallies import coalescer
+    from realtime import board, broadcast, connection, hybrid, minutes, presence, roadmaps  # noqa: F401
+    from realtime.manager import client_manager
 
     socketio.init_app(
         app,
         async_mode=app.config["ASYNC_MODE"],
-        message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
+        client_manager=client_manager(app.config["SOCKETIO_MESSAGE_QUEUE"]),
         cors_allowed_origins=origin_checker(app.config["ALLOWED_ORIGINS"]),
         max_http_buffer_size=256 * 1024,
         ping_interval=20,
@@ -37,3 +39,5 @@ def init_realtime(app: Flask) -> None:
         manage_session=False,
     )
     broadcast.install(app)
+    presence.install(app)
+    coalescer.install(app, socketio.start_background_task, socketio.sleep)

@@ -1,4 +1,4 @@
-"""Board commands (CONTRACT §3): each validates nothing itself and calls one service."""
+"""Board commands (docs/protocol.md §3): each validates nothing itself and calls one service."""
 
 from app.services.workshop import board, ideas, session, votes
 from realtime.state import command

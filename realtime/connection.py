@@ -2,7 +2,7 @@
 
 from flask import request
 from flask_login import current_user
-from flask_socketio import ConnectionRefusedError, emit, join_room
+from flask_socketio import ConnectionRefusedError, join_room
 
 from app.extensions import socketio
 from app.identity import actor_for
@@ -11,6 +11,7 @@ from app.services.workshop import presence
 from app.services.workshop.workshops import get_workshop
 from models import db
 from realtime import broadcast
+from realtime import presence as live_presence
 from realtime.state import SOCKETS, SocketState
 
 
@@ -28,7 +29,7 @@ def on_connect(auth=None):
         state = SocketState(
             workshop.id, workshop.code, getattr(actor.user, "id", None), actor.participant_id, actor.role
         )
-        presence.connect(request.sid, broadcast.PROCESS_ID, actor)
+        presence.connect(request.sid, live_presence.PROCESS_ID, actor)
         online = presence.online(workshop.id)
     except ServiceError as exc:
         db.session.rollback()
@@ -38,9 +39,8 @@ def on_connect(auth=None):
     SOCKETS[request.sid] = state
     for room in broadcast.rooms_for(state):
         join_room(room)
-    emit("presence", online)
-    broadcast.presence_changed(state.workshop_id)
-    broadcast.ensure_heartbeat()
+    broadcast.presence(state.workshop_id, online, sid=request.sid)
+    live_presence.ensure_heartbeat()
 
 
 @socketio.on("disconnect")
@@ -49,7 +49,6 @@ def on_disconnect(*_args):
     if state is None:
         return
     try:
-        presence.disconnect(request.sid)
+        presence.disconnect(request.sid, state.workshop_id)
     finally:
         db.session.remove()
-    broadcast.presence_changed(state.workshop_id)

@@ -1,6 +1,6 @@
-"""Hybrid-meeting commands: a facilitator acts for a device-less table (issue 7).
+"""Hybrid-meeting commands: a facilitator acts for a device-less table.
 
-Each handler calls one service of app/services/tables.py; every rule (who may,
+Each handler calls one service of app/services/workshop/tables.py; every rule (who may,
 phase, budget scaled to the table's size) lives there.
 """
 

@@ -1,4 +1,4 @@
-"""Shared minutes commands (CONTRACT §3): Yjs updates are persisted by the service, then relayed.
+"""Shared minutes commands (docs/protocol.md §3): Yjs updates are persisted by the service, then relayed.
 
 Updates are relayed here rather than through the event log: they are not
 ordered events, and any client recovers them all with `minutes.sync`.
@@ -6,9 +6,8 @@ ordered events, and any client recovers them all with `minutes.sync`.
 
 from flask import request
 
-from app.extensions import socketio
 from app.services.minutes import operations as minutes
-from realtime.broadcast import room
+from realtime import broadcast
 from realtime.state import command
 
 # A 64 KB update is ~88 KB in base64, plus the JSON envelope.
@@ -23,12 +22,12 @@ def on_minutes_sync(actor, _p, _cid):
 @command("minutes.update", max_payload=UPDATE_PAYLOAD, cost=0.5)
 def on_minutes_update(actor, p, cid):
     result = minutes.apply_update(actor, p.get("update"), client_id=cid)
-    socketio.emit("minutes.update", {"update": p["update"]}, to=room(actor.workshop.id), skip_sid=request.sid)
+    broadcast.minutes_update(actor.workshop.id, p["update"], skip_sid=request.sid)
     return result
 
 
 @command("minutes.results")
 def on_minutes_results(actor, _p, cid):
     result = minutes.insert_results(actor, client_id=cid)
-    socketio.emit("minutes.update", {"update": result["update"]}, to=room(actor.workshop.id))
+    broadcast.minutes_update(actor.workshop.id, result["update"])
     return {}

@@ -2,6 +2,7 @@
 factories, and a real server process for protocol and browser tests."""
 
 import os
+import time
 import uuid
 
 import pytest
@@ -86,23 +87,34 @@ def app(backend, tmp_path_factory, request):
     with app.app_context():
         yield app
         db.session.remove()
-    _drain_broadcasts()
     with app.app_context():
         db.engine.dispose()
 
 
-def _drain_broadcasts(timeout: float = 5.0) -> None:
-    """Wait for coalesced tally flushes of this test: they write to the database and must
-    not outlive it (the next test truncates the tables, and would deadlock with them)."""
-    import time
+@pytest.fixture(autouse=True)
+def published(request, monkeypatch):
+    """The one switch for live publishing in tests.
 
-    from realtime import broadcast
+    Every committed Outbox (events, tallies to announce, presence signals) is
+    collected in the list this fixture returns. It is also published live
+    (broadcast to sockets, tally coalescing, presence lists) only in tests
+    marked `live_publishing`, which then wait for pending announcements: a
+    background write outliving its test would collide with the next test's
+    cleanup.
+    """
+    from app.services.core import unit_of_work
+    from app.services.workshop.tallies import coalescer
+    from realtime import presence
 
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with broadcast._lock:
-            if not broadcast._tally_flushers:
-                return
+    if "app" in request.fixturenames:
+        request.getfixturevalue("app")  # the app subscribes its publishers first
+    outboxes: list = []
+    live = request.node.get_closest_marker("live_publishing") is not None
+    subscribers = [outboxes.append] + (list(unit_of_work._subscribers) if live else [])
+    monkeypatch.setattr(unit_of_work, "_subscribers", subscribers)
+    yield outboxes
+    deadline = time.monotonic() + 5
+    while live and (coalescer.busy() or presence.busy()) and time.monotonic() < deadline:
         time.sleep(0.02)
 
 
@@ -161,6 +173,47 @@ def fac(workshop, facilitator):
 
 def api_headers(token: str) -> dict:
     return {"Authorization": f"Bearer {token}"}
+
+
+class AuthActions:
+    """Logs a facilitator in on the Flask test client, as the Flask tutorial's `auth` fixture.
+
+    `user` defaults to the `facilitator` fixture; every user made by `make_user` has its default
+    password. `login` goes through the login form (a cookie session for pages and sockets);
+    `token` and `api_headers` through POST /api/v1/auth/token (a bearer token for the API)."""
+
+    password = "motdepasse-solide"  # make_user's default
+
+    def __init__(self, client, request):
+        self._client = client
+        self._request = request
+
+    def _user(self, user):
+        return self._request.getfixturevalue("facilitator") if user is None else user
+
+    def login(self, user=None, password=None):
+        user = self._user(user)
+        r = self._client.post("/login", data={"email": user.email, "password": password or self.password})
+        assert r.status_code == 302, r.get_data(as_text=True)
+        return r
+
+    def logout(self):
+        return self._client.post("/logout")
+
+    def token(self, user=None, password=None) -> str:
+        user = self._user(user)
+        r = self._client.post("/api/v1/auth/token", json={"email": user.email, "password": password or self.password})
+        assert r.status_code == 200, r.get_data(as_text=True)
+        return r.json["token"]
+
+    def api_headers(self, user=None) -> dict:
+        return api_headers(self.token(user))
+
+
+@pytest.fixture
+def auth(client, request):
+    """`auth.login(user=None)`, `auth.logout()`, `auth.token(user=None)`, `auth.api_headers(user=None)`."""
+    return AuthActions(client, request)
 
 
 @pytest.fixture(scope="session")

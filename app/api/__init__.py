@@ -1,4 +1,4 @@
-"""JSON API /api/v1 (CONTRACT §2). Routes are thin: parse, identify, call one service."""
+"""JSON API /api/v1 (docs/protocol.md §2). Routes are thin: parse, identify, call one service."""
 
 from flask import Blueprint
 

@@ -1,12 +1,13 @@
-"""Hybrid meetings over REST (issue 7): device-less tables, equity panel, attendance sheet.
+"""Hybrid meetings over REST: device-less tables, equity panel, attendance sheet.
 
 Same services as the Socket.IO `table.*` commands, so the same rules and live events.
 """
 
-from flask import current_app, jsonify
+from flask import jsonify
 
 from app.api import bp
 from app.api.errors import json_body
+from app.http import attachment
 from app.identity import request_actor
 from app.services.workshop import equity, tables
 from app.services.workshop import workshops as service
@@ -59,7 +60,4 @@ def equity_report(code):
 @bp.get("/workshops/<code>/attendance.csv")
 def attendance(code):
     actor = _actor(code)
-    body = equity.attendance_csv(actor)
-    response = current_app.response_class(body, mimetype="text/csv; charset=utf-8")
-    response.headers["Content-Disposition"] = f'attachment; filename="emargement-{actor.workshop.code}.csv"'
-    return response
+    return attachment(equity.attendance_csv(actor), "csv", f"emargement-{actor.workshop.code}.csv")

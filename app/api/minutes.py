@@ -1,25 +1,52 @@
 """Minutes exports (Markdown, printable HTML, ODT) for the workshop's participants and facilitators."""
 
-from flask import current_app, request
+import html
+import re
+from pathlib import Path
+
+from flask import current_app, render_template, request
+from markupsafe import Markup
 
 from app.api import bp
+from app.http import attachment
 from app.identity import request_actor
-from app.services.minutes.operations import export_minutes
+from app.services.core.actors import Actor
+from app.services.minutes.operations import export_minutes, minutes_title
 from app.services.workshop import workshops as service
 
 # The printable page carries its own inline stylesheet and nothing else.
 PRINT_CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
+_LANG_RE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
 
 
 @bp.get("/workshops/<code>/minutes/export")
 def export_minutes_file(code):
     actor = request_actor(service.get_workshop(code))
     fmt = request.args.get("format", "md")
-    body, mimetype, filename = export_minutes(actor, fmt)
-    response = current_app.response_class(body, mimetype=mimetype)
+    body, mimetype, filename = minutes_file(actor, fmt)
     inline = fmt == "html" and request.args.get("disposition") == "inline"
-    response.headers["Content-Disposition"] = f'{"inline" if inline else "attachment"}; filename="{filename}"'
-    response.headers["Cache-Control"] = "no-store"
+    response = attachment(body, mimetype, filename, inline=inline, no_store=True)
     if fmt == "html":
         response.headers["Content-Security-Policy"] = PRINT_CSP
     return response
+
+
+def minutes_file(actor: Actor, fmt: str) -> tuple[str | bytes, str, str]:
+    """(body, mimetype, filename) of the export; `html` is the printable page. Raises Invalid."""
+    body, mimetype, filename = export_minutes(actor, fmt)
+    if fmt == "html":
+        body = print_page(body, minutes_title(actor.workshop))
+    return body, mimetype, filename
+
+
+def print_page(content: str, title: str, lang: str = "fr") -> str:
+    """The sanitised HTML `content` as a standalone printable document (templates/api/minutes_print.html)."""
+    css = Path(current_app.static_folder, "css", "minutes_print.css").read_text(encoding="utf-8")
+    page = render_template(
+        "api/minutes_print.html",
+        lang=lang if lang and _LANG_RE.match(lang) else "fr",
+        title=Markup(html.escape(title or "")),  # &quot; as ever, where Jinja would write &#34;
+        css=Markup(css.strip()),
+        content=Markup(content),
+    )
+    return page + "\n"  # the template's last newline, which Jinja drops

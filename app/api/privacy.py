@@ -2,10 +2,11 @@
 
 import json
 
-from flask import current_app, jsonify, request
+from flask import jsonify, request
 
 from app.api import bp
 from app.api.errors import json_body
+from app.http import attachment
 from app.identity import bearer, request_actor
 from app.services.core.errors import Invalid
 from app.services.privacy import rights as privacy
@@ -24,11 +25,7 @@ def _client_id():
 
 def _download(data: dict, code: str, participant_id: int):
     body = json.dumps(data, ensure_ascii=False, indent=2)
-    response = current_app.response_class(body, mimetype="application/json")
-    filename = f"mes-donnees-{code}-{participant_id}.json"
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return attachment(body, "json", f"mes-donnees-{code}-{participant_id}.json", no_store=True)
 
 
 @bp.get("/workshops/<code>/me/export")

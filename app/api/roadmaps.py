@@ -1,10 +1,11 @@
-"""Roadmap endpoints (CONTRACT §2 /api/v1/roadmaps…). Thin: parse, identify, call one service."""
+"""Roadmap endpoints (docs/protocol.md §2 /api/v1/roadmaps…). Thin: parse, identify, call one service."""
 
-from flask import current_app, jsonify, request
+from flask import jsonify, request
 from flask_login import current_user
 
 from app.api import bp
 from app.api.errors import json_body
+from app.http import attachment
 from app.identity import FACILITATOR_PREFIX, bearer, request_user
 from app.services.roadmaps import import_export as roadmap_io
 from app.services.roadmaps import operations as service
@@ -78,9 +79,7 @@ def export_roadmap(roadmap_id):
     user = viewer()
     roadmap = service.get_roadmap(roadmap_id, user)
     body, mimetype, filename = roadmap_io.export_roadmap(roadmap, user, request.args.get("format", "json"))
-    response = current_app.response_class(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return attachment(body, mimetype, filename)
 
 
 @bp.post("/roadmaps/<int:roadmap_id>/import")

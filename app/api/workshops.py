@@ -1,24 +1,20 @@
-from flask import current_app, jsonify, request, url_for
+from flask import jsonify, request, url_for
 
 from app.api import bp
 from app.api.errors import json_body
-from app.identity import request_actor, request_user, token_for_user
-from app.services.core.errors import Invalid, RateLimited, Unauthorized
+from app.http import attachment
+from app.identity import join_limited, request_actor, request_user, token_for_user
+from app.services.core.accounts import authenticate
+from app.services.core.errors import Invalid
 from app.services.minutes.operations import minutes_markdown_html
 from app.services.workshop import board, exports, ideas
 from app.services.workshop import workshops as service
-from models import User, db
 
 
 @bp.post("/auth/token")
 def auth_token():
     data = json_body()
-    email, password = data.get("email"), data.get("password")
-    if not isinstance(email, str) or not isinstance(password, str):
-        raise Invalid("« email » et « password » sont obligatoires.")
-    user = db.session.query(User).filter_by(email=email.strip().lower()).one_or_none()
-    if user is None or not user.check_password(password):
-        raise Unauthorized("Adresse ou mot de passe incorrect.")
+    user = authenticate(data.get("email"), data.get("password"))
     return jsonify({"token": token_for_user(user), "user": user.to_dict()})
 
 
@@ -50,15 +46,7 @@ def patch_workshop(code):
 
 @bp.post("/workshops/<code>/participants")
 def join(code):
-    limiter = current_app.extensions["fabrique_join_limiter"]
-    address = request.remote_addr or "?"
-    if limiter.blocked(address):
-        raise RateLimited("Trop de tentatives : réessayez dans une minute.")
-    try:
-        participant, token = service.join_workshop(code, json_body())
-    except Exception:
-        limiter.hit(address)
-        raise
+    participant, token = join_limited(code, json_body())
     return jsonify({"participant": participant.to_dict(), "token": token}), 201
 
 
@@ -90,6 +78,4 @@ def export(code):
     actor = request_actor(service.get_workshop(code))
     fmt = request.args.get("format", "json")
     body, mimetype, filename = exports.export_workshop(actor, fmt, request.args.get("scope", "ideas"))
-    response = current_app.response_class(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return attachment(body, mimetype, filename)

@@ -1,13 +1,14 @@
 """Facilitator login and logout."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
 from app.extensions import login_manager
+from app.services.core.accounts import authenticate
+from app.services.core.errors import ServiceError
 from models import User, db
 
 bp = Blueprint("auth", __name__)
@@ -34,11 +35,13 @@ def _safe_next(target: str | None) -> str:
 def login():
     form = LoginForm()
     if form.validate_on_submit():
-        user = db.session.query(User).filter_by(email=form.email.data.strip().lower()).one_or_none()
-        if user is not None and user.check_password(form.password.data):
+        try:
+            user = authenticate(form.email.data, form.password.data)
+        except ServiceError as exc:
+            flash(exc.message, "error")
+        else:
             login_user(user)
             return redirect(_safe_next(request.args.get("next")))
-        flash(_("Adresse ou mot de passe incorrect."), "error")
     return render_template("auth/login.html", form=form), 200 if request.method == "GET" or form.errors == {} else 400
 
 

@@ -1,4 +1,4 @@
-"""Text processing for workshop minutes ("compte rendu"): rendering, register, exports.
+"""Text processing for workshop minutes ("compte rendu"): rendering, register, ODT export.
 
 Pure module: only the standard library, ``markdown``, ``nh3`` and ``odfpy``.
 """
@@ -6,7 +6,6 @@ Pure module: only the standard library, ``markdown``, ``nh3`` and ``odfpy``.
 from __future__ import annotations
 
 import datetime as _dt
-import html
 import io
 import re
 import unicodedata
@@ -500,45 +499,3 @@ def to_odt(markdown_source: str, title: str) -> bytes:
     buffer = io.BytesIO()
     doc.write(buffer)
     return buffer.getvalue()
-
-
-# --------------------------------------------------------------------------
-# Standalone printable HTML
-# --------------------------------------------------------------------------
-
-_LANG_RE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
-PRINT_CSS = """
-@page { size: A4; margin: 2cm 1.8cm; }
-body { font-family: "Liberation Serif", Georgia, serif; font-size: 11pt;
-  line-height: 1.45; color: #000; background: #fff; max-width: 48rem; margin: 0 auto; }
-h1, h2, h3, h4, h5, h6 { line-height: 1.2; margin: 1.2em 0 0.4em; }
-pre, code { font-family: "Liberation Mono", monospace; font-size: 0.9em; }
-pre { white-space: pre-wrap; overflow-wrap: anywhere; border: 1px solid #ccc; padding: 0.5em; }
-blockquote { margin: 0.5em 0 0.5em 1em; padding-left: 0.8em; border-left: 3px solid #999; }
-table { border-collapse: collapse; margin: 0.5em 0; }
-th, td { border: 1px solid #999; padding: 0.2em 0.5em; text-align: left; }
-a { color: inherit; }
-@media print {
-  body { max-width: none; }
-  h1, h2, h3, h4, h5, h6 { break-after: avoid; page-break-after: avoid; }
-  pre, blockquote, table, tr, li { break-inside: avoid; page-break-inside: avoid; }
-  a[href^="http"]::after, a[href^="mailto:"]::after { content: " (" attr(href) ")";
-    font-size: 0.85em; overflow-wrap: anywhere; }
-  p, li { orphans: 3; widows: 3; }
-}
-""".strip()
-
-
-def to_print_html(markdown_source: str, title: str, lang: str = "fr") -> str:
-    """Return a standalone printable HTML document (no scripts, no external resources)."""
-    safe_lang = lang if lang and _LANG_RE.match(lang) else "fr"
-    return (
-        "<!DOCTYPE html>\n"
-        f'<html lang="{html.escape(safe_lang)}">\n<head>\n<meta charset="utf-8">\n'
-        '<meta http-equiv="Content-Security-Policy" '
-        "content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{html.escape(title or '')}</title>\n"
-        f"<style>\n{PRINT_CSS}\n</style>\n</head>\n<body>\n"
-        f"{render_markdown(markdown_source)}\n</body>\n</html>\n"
-    )

@@ -1,10 +1,11 @@
 """Who may open a workshop page: people who have not joined are sent to its join page."""
 
 from flask import abort, redirect, url_for
+from flask_login import current_user
 
 from app.identity import request_actor
 from app.services.core.actors import Actor
-from app.services.core.errors import ServiceError
+from app.services.core.errors import NotFound, ServiceError
 from app.services.workshop import workshops as service
 
 
@@ -14,3 +15,14 @@ def page_actor(code: str) -> Actor:
         return request_actor(service.get_workshop(code))
     except ServiceError:
         abort(redirect(url_for("main.join_code", code=service.normalize_code(code))))
+
+
+def facilitated_workshop(code: str):
+    """The workshop `code` if the logged-in user leads it; otherwise aborts with 404 or 403."""
+    try:
+        workshop = service.get_workshop(code)
+    except NotFound:
+        abort(404)
+    if not workshop.is_facilitator(current_user):
+        abort(403)
+    return workshop

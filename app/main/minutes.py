@@ -1,4 +1,4 @@
-"""The shared minutes page (issue 5): editor, live preview, register and exports."""
+"""The shared minutes page: editor, live preview, register and exports."""
 
 from flask import render_template
 

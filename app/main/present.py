@@ -1,4 +1,4 @@
-"""Hybrid-meeting pages (issue 7): presenter view, equity panel, device-less tables.
+"""Hybrid-meeting pages: presenter view, equity panel, device-less tables.
 
 All facilitator-only. Routes parse the form, call one service and redirect.
 """
@@ -11,11 +11,11 @@ from markupsafe import Markup
 
 from app.lib.majority import GRADES
 from app.main import bp
-from app.main.routes import _facilitated
+from app.main.access import facilitated_workshop
 from app.services.core.actors import Actor
 from app.services.core.errors import ServiceError
 from app.services.core.visibility import tallies_hidden
-from app.services.workshop import equity, results, tables
+from app.services.workshop import equity, results, tables, votes
 from app.services.workshop.workshops import columns_of
 
 TIMER_DEFAULT = 300
@@ -30,14 +30,14 @@ def join_qr_svg(url: str) -> Markup:
 
 
 def _facilitator_actor(code: str) -> Actor:
-    workshop = _facilitated(code)
+    workshop = facilitated_workshop(code)
     return Actor(workshop, user=current_user)
 
 
 @bp.get("/w/<code>/present")
 @login_required
 def present_page(code):
-    workshop = _facilitated(code)
+    workshop = facilitated_workshop(code)
     join_url = url_for("main.join_code", code=workshop.code, _external=True)
     data = {
         "code": workshop.code,
@@ -53,13 +53,13 @@ def present_page(code):
 @login_required
 def present_results(code):
     """The ranking fragment the presenter view swaps in live, as the room may see it."""
-    workshop = _facilitated(code)
+    workshop = facilitated_workshop(code)
     # The projector is seen by everyone: show what a participant may see.
     public = Actor(workshop)
     hidden = tallies_hidden(workshop.phase, workshop.settings, public.viewer())
     # A projector shows the head of the ranking; the results page has it all.
     rows = [] if hidden else results.ranking(public)[:PROJECTED_ROWS]
-    mj = workshop.settings.get("vote_method") == "majority_judgment"
+    mj = votes.is_majority(workshop.settings)
     context = {"rows": rows, "ranking": rows, "workshop": workshop, "mj": mj, "hidden": hidden, "grades": GRADES}
     context["top"] = max([r["votes"] or 0 for r in rows] + [1])  # for the fallback bars
     if not hidden and rows:
@@ -84,7 +84,7 @@ def tables_page(code):
     actor = _facilitator_actor(code)
     workshop = actor.workshop
     ideas = sorted(results.ranking(actor), key=lambda r: r["idea_id"]) if workshop.phase == "vote" else []
-    mj = workshop.settings.get("vote_method") == "majority_judgment"
+    mj = votes.is_majority(workshop.settings)
     return render_template(
         "main/tables.html",
         workshop=workshop,

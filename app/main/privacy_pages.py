@@ -2,12 +2,13 @@
 
 import json
 
-from flask import current_app, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import BooleanField, RadioField, SelectField
 from wtforms.validators import DataRequired
 
+from app.http import attachment
 from app.main import bp
 from app.main.access import page_actor
 from app.services.core.errors import ServiceError
@@ -100,8 +101,5 @@ def _export_response(actor, participant_id: int):
     except ServiceError as exc:
         flash(exc.message, "error")
         return redirect(url_for("main.my_data", code=actor.workshop.code))
-    response = current_app.response_class(json.dumps(data, ensure_ascii=False, indent=2), mimetype="application/json")
-    filename = f"donnees-{actor.workshop.code}-{participant_id}.json"
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    body = json.dumps(data, ensure_ascii=False, indent=2)
+    return attachment(body, "json", f"donnees-{actor.workshop.code}-{participant_id}.json", no_store=True)

@@ -1,19 +1,18 @@
 """Server-rendered pages. Each route parses, identifies and calls one service."""
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
-from app.identity import remember_guest
+from app.identity import count_join_failure, join_limited, remember_guest
 from app.lib.themes import THEMES
 from app.main import bp
-from app.main.access import page_actor
+from app.main.access import facilitated_workshop, page_actor
 from app.main.forms import JoinForm, WorkshopForm
 from app.services.core.actors import Actor
-from app.services.core.errors import NotFound, RateLimited, ServiceError
+from app.services.core.errors import NotFound, ServiceError
+from app.services.core.territories import territory_choices
 from app.services.workshop import board
 from app.services.workshop import workshops as service
-from models import Territory, db
 
 
 @bp.get("/")
@@ -27,16 +26,11 @@ def dashboard():
     return render_template("main/dashboard.html", workshops=service.workshops_of(current_user))
 
 
-def _territory_choices() -> list[tuple[str, str]]:
-    rows = db.session.execute(select(Territory).order_by(Territory.kind, Territory.name)).scalars()
-    return [("", "—")] + [(str(t.id), t.name) for t in rows]
-
-
 @bp.route("/workshops/new", methods=["GET", "POST"])
 @login_required
 def new_workshop():
     form = WorkshopForm()
-    form.territory.choices = _territory_choices()
+    form.territory.choices = territory_choices(blank=True)
     if form.validate_on_submit():
         try:
             workshop = service.create_workshop(current_user, form.to_payload())
@@ -51,9 +45,9 @@ def new_workshop():
 @bp.route("/workshops/<code>/edit", methods=["GET", "POST"])
 @login_required
 def edit_workshop(code):
-    workshop = _facilitated(code)
+    workshop = facilitated_workshop(code)
     form = WorkshopForm(obj=workshop)
-    form.territory.choices = _territory_choices()
+    form.territory.choices = territory_choices(blank=True)
     if request.method == "GET":
         _fill(form, workshop)
     if form.validate_on_submit():
@@ -75,20 +69,10 @@ def _fill(form: WorkshopForm, workshop) -> None:
             getattr(form, key).data = value
 
 
-def _facilitated(code: str):
-    try:
-        workshop = service.get_workshop(code)
-    except NotFound:
-        abort(404)
-    if not workshop.is_facilitator(current_user):
-        abort(403)
-    return workshop
-
-
 @bp.get("/workshops/<code>")
 @login_required
 def workshop_page(code):
-    workshop = _facilitated(code)
+    workshop = facilitated_workshop(code)
     join_url = url_for("main.join_code", code=workshop.code, _external=True)
     return render_template("main/workshop.html", workshop=workshop, join_url=join_url)
 
@@ -110,7 +94,7 @@ def _join(code: str):
     workshop = _workshop_or_none(form.code.data or code)
     if form.validate_on_submit():
         try:
-            participant_token = _join_or_count_failure(form)
+            participant_token = _join_with(form)
         except ServiceError as exc:
             flash(exc.message, "error")
             return render_template("main/join.html", form=form, workshop=workshop), exc.status
@@ -126,21 +110,14 @@ def _workshop_or_none(code: str):
     try:
         return service.get_workshop(code)
     except NotFound:
-        current_app.extensions["fabrique_join_limiter"].hit(request.remote_addr or "?")
+        count_join_failure()
         return None
 
 
-def _join_or_count_failure(form: JoinForm) -> tuple[str, str]:
-    limiter = current_app.extensions["fabrique_join_limiter"]
-    address = request.remote_addr or "?"
-    if limiter.blocked(address):
-        raise RateLimited("Trop de tentatives : réessayez dans une minute.")
+def _join_with(form: JoinForm) -> tuple[str, str]:
+    """(workshop code, guest token). Raises what join_limited raises."""
     payload = {"name": form.name.data, "organisation": form.organisation.data, "attendance": form.attendance.data}
-    try:
-        participant, token = service.join_workshop(form.code.data, payload)
-    except ServiceError:
-        limiter.hit(address)
-        raise
+    _participant, token = join_limited(form.code.data, payload)
     return service.get_workshop(form.code.data).code, token
 
 

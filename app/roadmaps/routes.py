@@ -2,15 +2,15 @@
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from app.roadmaps import bp
 from app.roadmaps.forms import ActionForm, ConfirmForm, ImportForm, RoadmapForm
+from app.roadmaps.timeline import svg_timeline
 from app.services.core.errors import NotFound, ServiceError
+from app.services.core.territories import territory_choices
 from app.services.roadmaps import import_export as roadmap_io
 from app.services.roadmaps import operations as service
 from app.services.roadmaps import views
-from models import Territory, db
 
 VIEWS = {"axes": "Par axe", "cities": "Par commune", "status": "Par statut", "timeline": "Calendrier"}
 
@@ -33,16 +33,11 @@ def _action(roadmap, action_id: int):
         abort(404)
 
 
-def _territory_choices() -> list[tuple[str, str]]:
-    rows = db.session.execute(select(Territory).where(Territory.kind != "commune").order_by(Territory.name)).scalars()
-    return [(str(t.id), t.name) for t in rows]
-
-
 @bp.get("/")
 def index():
     form = RoadmapForm() if _user() else None
     if form:
-        form.territory.choices = _territory_choices()
+        form.territory.choices = territory_choices(communes=False)
     return render_template("roadmaps/index.html", roadmaps=service.visible_roadmaps(_user()), form=form)
 
 
@@ -50,7 +45,7 @@ def index():
 @login_required
 def create():
     form = RoadmapForm()
-    form.territory.choices = _territory_choices()
+    form.territory.choices = territory_choices(communes=False)
     if form.validate_on_submit():
         try:
             roadmap = service.create_roadmap(current_user, form.to_payload())
@@ -69,7 +64,12 @@ def show(roadmap_id):
     if view not in VIEWS:
         view = "axes"
     data = service.roadmap_dict(roadmap, _user())
-    sections = {"axes": views.by_axis, "cities": views.by_city, "status": views.by_status, "timeline": views.timeline}
+    sections = {
+        "axes": views.by_axis,
+        "cities": views.by_city,
+        "status": views.by_status,
+        "timeline": lambda d: svg_timeline(views.timeline(d)),
+    }
     return render_template(
         "roadmaps/show.html",
         roadmap=data,
@@ -94,7 +94,7 @@ def action(roadmap_id, action_id):
 def manage(roadmap_id):
     roadmap = _roadmap(roadmap_id)
     form = RoadmapForm(obj=roadmap)
-    form.territory.choices = _territory_choices()
+    form.territory.choices = territory_choices(communes=False)
     if request.method == "GET":
         form.territory.data = str(roadmap.territory_id)
         form.axes.data = "\n".join(a.title for a in roadmap.axes)

@@ -342,6 +342,7 @@ state.loadSnapshot(initial);
 onSnapshot();
 if (state.isFacilitator) loadRoadmaps();
 live.start();
-// Other panels of the page (minutes) may reuse this connection.
+// Exposed for tests and page scripts. The minutes panel keeps a socket of its own (lib/live.js
+// Connection): rate limits count per socket, and typing must not spend the board's allowance.
 window.fabriqueBoard = { socket: live.socket, state };
 document.dispatchEvent(new CustomEvent("fabrique:board", { detail: window.fabriqueBoard }));

@@ -1,20 +1,25 @@
 // Shared minutes editor: a <textarea> bound to the Y.Text "minutes", synced through Socket.IO.
 // The server persists every update before acknowledging it; until then edits are "pending",
 // kept in localStorage (a reload loses nothing) and re-sent as a diff after a reconnect.
-import { io } from "socket.io-client";
+// The connection (socket, network loss, acks with a timeout, client ids) is lib/live.js.
 import * as Y from "yjs";
+import { STATES } from "./lib/labels.js";
+import { Connection } from "./lib/live.js";
 import { diffText, fromBase64, shiftIndex, toBase64 } from "./lib/textdiff.js";
 
 const SEND_DELAY = 150;
-const ACK_TIMEOUT = 15000;
+const ACK_TIMEOUT = 15000; // longer than the 10 s of board commands, as before
 const PREVIEW_DELAY = 400;
+// What the editor tells about the text: saved or not, rather than the state of the connection.
 const STATUS = {
   saved: "Enregistré",
   pending: "Non synchronisé",
   offline: "Non synchronisé (hors ligne)",
-  connecting: "Connexion…",
+  connecting: STATES.connecting,
   readonly: "Lecture seule : l'atelier est clos",
 };
+// Answers made up by the client (no connection, no ack): the server said nothing worth showing.
+const UNANSWERED = new Set(["offline", "timeout"]);
 
 function tabId() {
   let id = sessionStorage.getItem("fabrique.tab");
@@ -23,10 +28,6 @@ function tabId() {
     sessionStorage.setItem("fabrique.tab", id);
   }
   return id;
-}
-
-function newClientId() {
-  return "m-" + Date.now().toString(36) + "-" + Math.random().toString(36).slice(2, 10);
 }
 
 class MinutesEditor {
@@ -68,22 +69,21 @@ class MinutesEditor {
         e.returnValue = "";
       }
     });
-    this.socket = io({
-      auth: { workshop: this.code },
-      transports: ["websocket", "polling"],
-      tryAllTransports: true,
-      reconnectionDelay: 500,
-      reconnectionDelayMax: 5000,
+    this.live = new Connection({
+      code: this.code,
+      ackTimeout: ACK_TIMEOUT,
+      idPrefix: "m-",
+      events: {
+        "minutes.update": ({ update }) => this.remote(update),
+        event: (env) => {
+          if (env && env.type === "phase.changed") this.setEditable(env.data.phase !== "closed");
+        },
+      },
+      onConnect: () => this.sync(),
+      onDisconnect: () => this.lost(),
+      onStatus: () => this.render(),
     });
-    this.socket.on("connect", () => this.sync());
-    this.socket.on("disconnect", () => this.lost());
-    this.socket.on("minutes.update", ({ update }) => this.remote(update));
-    this.socket.on("event", (env) => {
-      if (env && env.type === "phase.changed") this.setEditable(env.data.phase !== "closed");
-    });
-    // A dead network does not always close the WebSocket: do it, and reconnect when it is back.
-    window.addEventListener("offline", () => this.socket.disconnect());
-    window.addEventListener("online", () => this.socket.connect());
+    this.live.start();
     this.render();
   }
 
@@ -145,29 +145,28 @@ class MinutesEditor {
   }
 
   // --- server ----------------------------------------------------------------------
-  sync() {
+  async sync() {
     const generation = ++this.generation;
     this.render();
-    this.socket.timeout(ACK_TIMEOUT).emit("minutes.sync", {}, (err, ack) => {
-      if (generation !== this.generation) return;
-      if (err || !ack || !ack.ok) {
-        this.showError(ack && ack.error ? ack.error.message : "Synchronisation impossible, nouvel essai…");
-        setTimeout(() => generation === this.generation && this.socket.connected && this.sync(), 2000);
-        return;
-      }
-      const state = fromBase64(ack.state);
-      Y.applyUpdate(this.doc, state, "remote");
-      if (this.pending || this.inflight) {
-        // Everything the server lacks, whatever was lost in flight: one diff against its state.
-        this.pending = Y.encodeStateAsUpdate(this.doc, Y.encodeStateVectorFromUpdate(state));
-        this.inflight = null;
-      }
-      this.synced = true;
-      this.setEditable(ack.editable);
-      this.showRemote([]);
-      this.schedulePreview(0);
-      this.flush();
-    });
+    const ack = await this.live.send("minutes.sync");
+    if (generation !== this.generation) return;
+    if (!ack.ok) {
+      this.showError(ack.error && !UNANSWERED.has(ack.error.code) ? ack.error.message : "Synchronisation impossible, nouvel essai…");
+      setTimeout(() => generation === this.generation && this.live.connected && this.sync(), 2000);
+      return;
+    }
+    const state = fromBase64(ack.state);
+    Y.applyUpdate(this.doc, state, "remote");
+    if (this.pending || this.inflight) {
+      // Everything the server lacks, whatever was lost in flight: one diff against its state.
+      this.pending = Y.encodeStateAsUpdate(this.doc, Y.encodeStateVectorFromUpdate(state));
+      this.inflight = null;
+    }
+    this.synced = true;
+    this.setEditable(ack.editable);
+    this.showRemote([]);
+    this.schedulePreview(0);
+    this.flush();
   }
 
   lost() {
@@ -183,7 +182,7 @@ class MinutesEditor {
     try {
       Y.applyUpdate(this.doc, fromBase64(b64), "remote");
     } catch (err) {
-      this.socket.connected && this.sync();
+      this.live.connected && this.sync();
     }
   }
 
@@ -196,19 +195,17 @@ class MinutesEditor {
     }, delay);
   }
 
-  flush() {
-    if (this.inflight || !this.pending || !this.synced || !this.editable || !this.socket.connected) return;
+  async flush() {
+    if (this.inflight || !this.pending || !this.synced || !this.editable || !this.live.connected) return;
     const generation = this.generation;
     this.inflight = this.pending;
     this.pending = null;
     this.render();
-    const payload = { update: toBase64(this.inflight), client_id: newClientId() };
-    this.socket.timeout(ACK_TIMEOUT).emit("minutes.update", payload, (err, ack) => {
-      if (generation !== this.generation) return;
-      if (err) return this.retry();
-      if (ack && ack.ok) return this.acked();
-      this.rejected(ack && ack.error ? ack.error : { code: "internal", message: "Erreur inconnue." });
-    });
+    const ack = await this.live.command("minutes.update", { update: toBase64(this.inflight) });
+    if (generation !== this.generation) return;
+    if (ack.ok) this.acked();
+    else if (ack.error && UNANSWERED.has(ack.error.code)) this.retry();
+    else this.rejected(ack.error || { code: "internal", message: "Erreur inconnue." });
   }
 
   acked() {
@@ -245,7 +242,7 @@ class MinutesEditor {
     this.bindDoc(new Y.Doc());
     this.synced = false;
     this.render();
-    if (this.socket.connected) this.sync();
+    if (this.live.connected) this.sync();
   }
 
   setEditable(editable) {
@@ -255,12 +252,10 @@ class MinutesEditor {
     this.render();
   }
 
-  insertResults() {
-    this.socket.timeout(ACK_TIMEOUT).emit("minutes.results", { client_id: newClientId() }, (err, ack) => {
-      if (err) this.showError("Le serveur ne répond pas : réessayez.");
-      else if (!ack.ok) this.showError(ack.error.message);
-      else this.hideError();
-    });
+  async insertResults() {
+    const ack = await this.live.command("minutes.results");
+    if (ack.ok) this.hideError();
+    else this.showError(ack.error ? ack.error.message : "Erreur inconnue.");
   }
 
   // --- preview, register, status ------------------------------------------------------
@@ -308,7 +303,7 @@ class MinutesEditor {
 
   render() {
     let state = "saved";
-    if (!this.socket || !this.socket.connected) state = this.synced ? "offline" : "connecting";
+    if (!this.live?.connected) state = this.synced ? "offline" : "connecting";
     else if (!this.synced) state = "connecting";
     else if (this.pending || this.inflight) state = "pending";
     else if (!this.editable) state = "readonly";

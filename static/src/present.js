@@ -2,10 +2,11 @@
 // with keyboard shortcuts for the facilitator (N/→ next phase, T timer, S next speaker).
 // The projector is seen by the whole room, so it shows what a participant may see:
 // no card text during a private brainstorm, no tallies before the end with reveal_votes "end".
+import { h } from "./lib/dom.js";
+import { PHASES } from "./lib/labels.js";
 import { Live } from "./lib/live.js";
+import { Countdown, renderStatus } from "./lib/panels.js";
 import { BoardState } from "./lib/store.js";
-import { h, newId } from "./lib/dom.js";
-import { PHASES, STATES } from "./lib/labels.js";
 
 const ORDER = ["setup", "brainstorm", "cluster", "vote", "discuss", "closed"];
 const BOARD_PHASES = new Set(["setup", "brainstorm", "cluster"]);
@@ -19,10 +20,11 @@ const $ = (id) => document.getElementById(id);
 const live = new Live({
   code: config.code,
   state,
+  idPrefix: "present-",
   onSnapshot: () => renderAll(),
   onChange: (change) => onChange(change),
   onSynced: () => {},
-  onStatus: (s, message) => renderStatus(s, message),
+  onStatus: renderStatus,
   onPresence: (p) => renderCounts(p),
 });
 
@@ -123,12 +125,6 @@ function renderCounts(p) {
   $("count-remote").textContent = String(counts.remote ?? 0);
 }
 
-function renderStatus(s, message) {
-  const el = document.querySelector('[data-testid="connection-status"]');
-  el.dataset.state = s;
-  el.textContent = message ? `${STATES[s]} — ${message}` : STATES[s];
-}
-
 // Results come from the server as HTML (the ranking partial), escaped there.
 // At most one request per RESULTS_EVERY; a change during a request triggers one more.
 const results = { timer: null, busy: false, again: false, last: 0 };
@@ -169,37 +165,8 @@ async function loadResults() {
   }
 }
 
-class Countdown {
-  constructor(el) {
-    this.el = el;
-    this.interval = null;
-  }
-
-  set(timer) {
-    clearInterval(this.interval);
-    this.ends = timer ? timer.ends_at : null;
-    this.el.hidden = !this.ends;
-    if (this.ends) {
-      this.tick();
-      this.interval = setInterval(() => this.tick(), 250);
-    }
-  }
-
-  running() {
-    return Boolean(this.ends) && live.remaining(this.ends) > 0;
-  }
-
-  tick() {
-    const left = Math.max(0, Math.ceil(live.remaining(this.ends) / 1000));
-    const mm = String(Math.floor(left / 60)).padStart(2, "0");
-    const ss = String(left % 60).padStart(2, "0");
-    this.el.textContent = left ? `${mm}:${ss}` : "Temps écoulé";
-    this.el.dataset.left = String(left);
-    this.el.classList.toggle("ending", left <= 30);
-    if (!left) clearInterval(this.interval);
-  }
-}
-const countdown = new Countdown($("present-timer"));
+// Big figures seen from the back of the room, turning exactly on the second.
+const countdown = new Countdown($("present-timer"), live, { every: 250, round: Math.ceil, prefix: "" });
 
 // ---------------------------------------------------------------- shortcuts
 
@@ -208,7 +175,7 @@ function feedback(message) {
 }
 
 async function command(name, payload = {}) {
-  const ack = await live.send(name, { ...payload, client_id: newId("present-") });
+  const ack = await live.command(name, payload);
   if (!ack.ok) feedback(ack.error.message);
   return ack;
 }

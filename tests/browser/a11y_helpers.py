@@ -60,16 +60,6 @@ def api(live_server, method: str, path: str, token: str, **kwargs) -> dict:
     return r.json() if r.content else {}
 
 
-def login(page, live_server) -> None:
-    from tests.server import EMAIL, PASSWORD
-
-    page.goto(live_server.url + "/login")
-    page.get_by_label("Adresse e-mail").fill(EMAIL)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url("**/dashboard")
-
-
 def tab_to(page, selector: str, limit: int = 80) -> None:
     """Press Tab until the element matching `selector` has the focus; fails if the keyboard never gets there."""
     for _ in range(limit):

@@ -7,7 +7,7 @@ so nothing is fetched from outside and the pages keep their strict CSP.
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.a11y_helpers import RequestLog, add_territory, api, axe_violations, describe, login
+from tests.browser.a11y_helpers import RequestLog, add_territory, api, axe_violations, describe
 
 TERRITORY = "Établissement public territorial Grand-Orly Seine Bièvre"
 
@@ -101,10 +101,10 @@ def participant_context(browser, live_server, site):
 
 
 @pytest.fixture(scope="module")
-def facilitator_context(browser, live_server, site):
+def facilitator_context(browser, login, site):
     context = browser.new_context(locale="fr-FR")
     page = context.new_page()
-    login(page, live_server)
+    login(page)
     page.close()
     yield context
     context.close()

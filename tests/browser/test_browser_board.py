@@ -3,11 +3,9 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.server import EMAIL, PASSWORD
-
 
 @pytest.fixture
-def open_board(live_server, browser):
+def open_board(live_server, browser, login):
     contexts = []
 
     def open_(code: str, name: str | None = None, facilitator: bool = False):
@@ -16,11 +14,7 @@ def open_board(live_server, browser):
         page = context.new_page()
         page.set_default_timeout(10_000)
         if facilitator:
-            page.goto(live_server.url + "/login")
-            page.get_by_label("Adresse e-mail").fill(EMAIL)
-            page.get_by_label("Mot de passe").fill(PASSWORD)
-            page.get_by_role("button", name="Se connecter").click()
-            expect(page.get_by_role("heading", name="Mes ateliers")).to_be_visible()
+            login(page)
             page.goto(f"{live_server.url}/w/{code}")
         else:
             page.goto(f"{live_server.url}/join/{code}")

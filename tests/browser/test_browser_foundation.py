@@ -2,8 +2,6 @@
 
 from playwright.sync_api import expect
 
-from tests.server import EMAIL, PASSWORD
-
 
 def test_guest_joins_by_code_and_lands_on_the_board(live_server, page):
     workshop = live_server.create_workshop(title="Atelier coopératives éphémères", theme="cooperatives_ephemeres")
@@ -24,12 +22,8 @@ def test_join_with_unknown_code_shows_an_error(live_server, page):
     expect(page.locator(".flash-error")).to_contain_text("Aucun atelier")
 
 
-def test_facilitator_logs_in_and_creates_a_workshop(live_server, page):
-    page.goto(live_server.url + "/login")
-    page.get_by_label("Adresse e-mail").fill(EMAIL)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_role("heading", name="Mes ateliers")).to_be_visible()
+def test_facilitator_logs_in_and_creates_a_workshop(page, login):
+    login(page)
     page.get_by_role("link", name="Créer un atelier").click()
     page.get_by_label("Titre", exact=True).fill("Mécénat de compétences à Créteil")
     page.get_by_label("Thème", exact=True).select_option("mecenat_competences")

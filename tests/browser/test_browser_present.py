@@ -1,4 +1,4 @@
-"""Browser: the presenter (projector) view and joining from a phone (issue 7)."""
+"""Browser: the presenter (projector) view and joining from a phone."""
 
 import io
 import re
@@ -8,8 +8,6 @@ import requests
 import zxingcpp
 from PIL import Image
 from playwright.sync_api import expect
-
-from tests.server import EMAIL, PASSWORD
 
 PHONE = {"width": 360, "height": 740}
 
@@ -30,13 +28,9 @@ def new_page(browser):
         context.close()
 
 
-def _presenter(live_server, new_page, code):
+def _presenter(live_server, new_page, login, code):
     page = new_page()
-    page.goto(live_server.url + "/login")
-    page.get_by_label("Adresse e-mail").fill(EMAIL)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_role("heading", name="Mes ateliers")).to_be_visible()
+    login(page)
     page.goto(f"{live_server.url}/w/{code}/present")
     expect(page.get_by_test_id("connection-status")).to_have_attribute("data-state", "connected")
     return page
@@ -46,10 +40,10 @@ def _decode(png: bytes) -> list[str]:
     return [b.text for b in zxingcpp.read_barcodes(Image.open(io.BytesIO(png)).convert("L"))]
 
 
-def test_presenter_qr_decodes_to_the_join_url_and_the_view_follows_the_phase(live_server, new_page):
+def test_presenter_qr_decodes_to_the_join_url_and_the_view_follows_the_phase(live_server, new_page, login):
     workshop = live_server.create_workshop(title="Atelier projeté", settings={"private_brainstorm": False})
     code = workshop["code"]
-    page = _presenter(live_server, new_page, code)
+    page = _presenter(live_server, new_page, login, code)
     expect(page.get_by_test_id("join-code")).to_have_text(code)
     assert _decode(page.get_by_test_id("join-qr").screenshot()) == [f"{live_server.url}/join/{code}"]
     assert workshop["join_url"] == f"{live_server.url}/join/{code}"
@@ -80,12 +74,12 @@ def test_presenter_qr_decodes_to_the_join_url_and_the_view_follows_the_phase(liv
     fac.close()
 
 
-def test_private_brainstorm_shows_counts_not_texts_on_the_projector(live_server, new_page):
+def test_private_brainstorm_shows_counts_not_texts_on_the_projector(live_server, new_page, login):
     workshop = live_server.create_workshop()  # private_brainstorm by default
     code = workshop["code"]
     fac = live_server.client(code, live_server.token())
     assert fac.call("phase.set", {"phase": "brainstorm"})["ok"]
-    page = _presenter(live_server, new_page, code)
+    page = _presenter(live_server, new_page, login, code)
     alice = live_server.client(code, live_server.join(code, "Alice"))
     assert alice.call("idea.create", {"column_id": workshop["columns"][0]["id"], "text": "Secret de brouillon"})["ok"]
     column = page.locator(f'.present-column[data-column-id="{workshop["columns"][0]["id"]}"]')
@@ -97,10 +91,10 @@ def test_private_brainstorm_shows_counts_not_texts_on_the_projector(live_server,
     fac.close()
 
 
-def test_keyboard_shortcuts_drive_the_session_but_not_while_typing(live_server, new_page):
+def test_keyboard_shortcuts_drive_the_session_but_not_while_typing(live_server, new_page, login):
     workshop = live_server.create_workshop()
     code = workshop["code"]
-    page = _presenter(live_server, new_page, code)
+    page = _presenter(live_server, new_page, login, code)
     expect(page.get_by_text("Raccourcis clavier de l’animateur")).to_be_visible()
 
     page.get_by_label("Durée du minuteur (minutes)").fill("2")

@@ -7,8 +7,6 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from tests.server import EMAIL, PASSWORD
-
 TERRITORY = "Grand Paris Sud Est Avenir"
 
 
@@ -80,7 +78,7 @@ def test_promote_over_socket_reaches_the_board_and_the_public_page(live_server, 
     expect(page.get_by_test_id("trace-workshop")).to_contain_text(workshop["code"])
 
 
-def test_import_the_exported_csv_and_see_the_history(live_server, territory, page, tmp_path):
+def test_import_the_exported_csv_and_see_the_history(live_server, territory, page, login, tmp_path):
     roadmap = new_roadmap(live_server, "Feuille de route import")
     body = {"title": "Fonds d'amorçage ESS", "axis_id": roadmap["axes"][1]["id"], "lead": "France Active"}
     action = api(live_server, "POST", f"/roadmaps/{roadmap['id']}/actions", json=body).json()
@@ -94,10 +92,7 @@ def test_import_the_exported_csv_and_see_the_history(live_server, territory, pag
     path = tmp_path / "feuille.csv"
     path.write_text(out.getvalue(), encoding="utf-8")
 
-    page.goto(live_server.url + "/login")
-    page.get_by_label("Adresse e-mail").fill(EMAIL)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
+    login(page)
     page.goto(f"{live_server.url}/roadmaps/{roadmap['id']}/manage")
     page.get_by_label("Fichier CSV").set_input_files(str(path))
     page.get_by_role("button", name="Importer").click()

@@ -1,6 +1,6 @@
 """Scale-out: two real processes on PostgreSQL sharing a private Redis.
 
-Covers the issue-8 guarantees: rooms, broadcasts and presence shared across
+Covers the scale-out guarantees: rooms, broadcasts and presence shared across
 processes; gapless seq with concurrent writers on both; a killed process's
 clients fail over and resync, its presence expires; a Redis restart loses no
 event for good (clients recover gaps through `sync`); the nginx template

@@ -2,6 +2,7 @@
 
 import json
 import threading
+import time
 
 import requests
 import socketio
@@ -16,9 +17,14 @@ def _fac(live_server: LiveServer, **settings):
 
 
 def _created(client):
-    """(seq, idea id) of the ideas created, once per seq: an author gets its own copy, then the public one."""
-    seen = {e["seq"]: e for e in client.events if e["type"] == "idea.created"}
-    return [(seq, seen[seq]["data"]["id"]) for seq in sorted(seen)]
+    """(seq, idea id) of the ideas created, in the order received."""
+    return [(e["seq"], e["data"]["id"]) for e in client.events if e["type"] == "idea.created"]
+
+
+def _assert_gapless(client):
+    """Every event once: the seqs a client received rise by exactly 1."""
+    seqs = [e["seq"] for e in client.events]
+    assert seqs == list(range(seqs[0], seqs[0] + len(seqs))), seqs
 
 
 def _connect(url, auth, origin=None):
@@ -62,7 +68,36 @@ def test_concurrent_posts_reach_everyone_in_the_same_order(live_server):
     seqs = [s for s, _ in _created(alice)]
     assert seqs == list(range(seqs[0], seqs[0] + 20))
     for c in (alice, bruno, fac):
+        _assert_gapless(c)
         c.close()
+
+
+def test_an_author_receives_each_event_once(live_server):
+    """In a private brainstorm the author gets their own idea, the others its hidden placeholder,
+    the facilitator the whole event: one frame each, with the same seq."""
+    workshop, fac = _fac(live_server)  # private brainstorm
+    code, column = workshop["code"], workshop["columns"][0]["id"]
+    assert fac.call("phase.set", {"phase": "brainstorm"})["ok"]
+    token = live_server.join(code, "Alice")
+    alice, alice_phone = live_server.client(code, token), live_server.client(code, token)
+    bruno = live_server.client(code, live_server.join(code, "Bruno"))
+    for i in range(3):
+        ack = alice.call("idea.create", {"column_id": column, "text": f"Idée {i}", "client_id": f"a-{i}"})
+        assert ack["ok"]
+    last = ack["idea"]["id"]
+    assert fac.call("idea.update", {"idea_id": last, "text": "Idée revue"})["ok"]
+    final = fac.wait_for(lambda e: e["type"] == "idea.updated")["seq"]
+    for client in (alice, alice_phone, bruno):
+        client.wait_for(lambda e: e["seq"] == final)
+    time.sleep(0.3)  # a second copy would have arrived by now
+    for mine in (alice, alice_phone):
+        assert [e["type"] for e in mine.events] == ["idea.created"] * 3 + ["idea.updated"]
+        assert all(e["data"]["mine"] for e in mine.events)
+    assert [e["type"] for e in bruno.events] == ["hidden"] * 4
+    assert [e["type"] for e in fac.events] == ["phase.changed"] + ["idea.created"] * 3 + ["idea.updated"]
+    for client in (alice, alice_phone, bruno, fac):
+        _assert_gapless(client)
+        client.close()
 
 
 def test_a_client_that_missed_20_events_gets_them_all_by_sync(live_server):

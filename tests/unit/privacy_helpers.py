@@ -2,23 +2,12 @@
 
 import json
 
-import pytest
 from pycrdt import Doc, Text
 from sqlalchemy import JSON, LargeBinary, String, select
 from sqlalchemy import Text as SAText
 
 from app.services.workshop import ideas, presence, session, votes
 from models import Action, ActionSource, Axis, MinutesUpdate, Roadmap, Territory, db
-
-
-@pytest.fixture(autouse=True)
-def no_broadcast(app, monkeypatch):
-    """Service tests need no fan-out; without this, a coalesced tally flush (a background thread started
-    by a vote) can still be writing when the next test truncates the tables, and PostgreSQL deadlocks."""
-    from app.services.core import unit_of_work as events
-
-    monkeypatch.setattr(events, "_publishers", [])
-
 
 ALICE, BOB = "Alice Martin-Quérou", "Bertrand Zéphyrin"
 ORG = "Coopérative Lumière d'Ivry"

@@ -1,15 +1,9 @@
-"""JSON API (CONTRACT §2): happy paths and every kind of bad input, on each backend."""
+"""JSON API (docs/protocol.md §2): happy paths and every kind of bad input, on each backend."""
 
 from sqlalchemy import func, select
 
 from models import Participant, Workshop, db
 from tests.conftest import api_headers
-
-
-def _token(client, user_email, password="motdepasse-solide"):
-    r = client.post("/api/v1/auth/token", json={"email": user_email, "password": password})
-    assert r.status_code == 200, r.json
-    return r.json["token"]
 
 
 def test_auth_token_and_bad_password(client, facilitator):
@@ -20,8 +14,8 @@ def test_auth_token_and_bad_password(client, facilitator):
     assert bad.status_code == 401 and bad.json["error"]["code"] == "unauthorized"
 
 
-def test_create_workshop_with_theme_columns(client, facilitator):
-    token = _token(client, facilitator.email)
+def test_create_workshop_with_theme_columns(client, auth):
+    token = auth.token()
     r = client.post(
         "/api/v1/workshops", json={"title": "Tiers-lieux", "theme": "tiers_lieux"}, headers=api_headers(token)
     )
@@ -40,8 +34,8 @@ def test_create_workshop_requires_facilitator(client):
     assert r.status_code == 401
 
 
-def test_bad_inputs_give_4xx_and_write_nothing(client, facilitator):
-    headers = api_headers(_token(client, facilitator.email))
+def test_bad_inputs_give_4xx_and_write_nothing(client, auth):
+    headers = auth.api_headers()
     cases = [
         ({}, 400),
         ({"title": "x"}, 400),
@@ -106,7 +100,7 @@ def test_failed_joins_are_rate_limited_but_successes_are_not(client, workshop):
     assert r.json["error"]["code"] == "rate_limited"
 
 
-def test_snapshot_access_rules(client, workshop, make_workshop, make_user):
+def test_snapshot_access_rules(client, workshop, make_workshop, make_user, auth):
     other = make_workshop(title="Autre")
     r = client.post(f"/api/v1/workshops/{other.code}/participants", json={"name": "Eve"})
     eve = r.json["token"]
@@ -114,12 +108,12 @@ def test_snapshot_access_rules(client, workshop, make_workshop, make_user):
     assert r.status_code == 403 and r.json["error"]["code"] == "forbidden"
     assert client.get(f"/api/v1/workshops/{workshop.code}").status_code == 401
     stranger = make_user(name="Autre animateur")
-    r = client.get(f"/api/v1/workshops/{workshop.code}", headers=api_headers(_token(client, stranger.email)))
+    r = client.get(f"/api/v1/workshops/{workshop.code}", headers=auth.api_headers(stranger))
     assert r.status_code == 403
 
 
-def test_patch_workshop(client, workshop, facilitator):
-    headers = api_headers(_token(client, facilitator.email))
+def test_patch_workshop(client, workshop, auth):
+    headers = auth.api_headers()
     r = client.patch(
         f"/api/v1/workshops/{workshop.code}",
         json={"title": "Nouveau titre", "settings": {"votes_per_participant": 8}, "mode": "remote"},

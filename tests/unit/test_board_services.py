@@ -9,7 +9,7 @@ from sqlalchemy import select
 from app.services.core.actors import Actor
 from app.services.core.errors import Conflict, Forbidden, Invalid, NotFound, PhaseError
 from app.services.core.unit_of_work import lock_workshop
-from app.services.workshop import board, ideas, session, votes
+from app.services.workshop import board, ideas, session, tallies, votes
 from models import Event, Idea, Participant, Workshop, db
 from realtime.state import SocketState
 
@@ -297,7 +297,7 @@ def test_tallies_hidden_until_vote_ends(make_workshop, facilitator, join):
     idea_id = ideas.create_idea(alice, _col(workshop), "À voter")["idea"]["id"]
     session.set_phase(fac, "vote")
     votes.cast_vote(alice, idea_id)
-    votes.flush_tallies(workshop.id, {idea_id})
+    tallies.announce(workshop.id, {idea_id})
     assert board.snapshot(alice)["ideas"][0]["votes"] is None
     assert board.replay(alice, workshop.last_seq - 1)["events"][0]["type"] == "hidden"
     tally = board.replay(fac, workshop.last_seq - 1)["events"][0]

@@ -1,32 +1,9 @@
 """Wiring of the hybrid-meeting surface: REST, Socket.IO table commands and facilitator pages."""
 
-import pytest
-
 from app.extensions import socketio
-from app.identity import token_for_user
 from app.services.workshop.session import set_phase
 from models import Idea, Participant, db
 from tests.conftest import api_headers
-
-PASSWORD = "motdepasse-solide"
-
-
-@pytest.fixture(autouse=True)
-def published(app, monkeypatch):
-    """What commits hand to the broadcaster, recorded instead of fanned out: no background flush
-    (tally, presence) may outlive the test, or PostgreSQL deadlocks with the next test's TRUNCATE."""
-    from app.services.core import unit_of_work as events
-    from realtime import broadcast
-
-    items: list = []
-    monkeypatch.setattr(events, "_publishers", [items.extend])
-    monkeypatch.setattr(broadcast, "presence_changed", lambda workshop_id: None)  # socket connects
-    return items
-
-
-@pytest.fixture
-def fac_headers(facilitator):
-    return api_headers(token_for_user(facilitator))
 
 
 def _participant_headers(client, workshop):
@@ -82,14 +59,9 @@ def test_equity_and_attendance_endpoints(client, workshop, fac_headers):
     assert client.get(f"/api/v1/workshops/{workshop.code}/attendance.csv", headers=alice).status_code == 403
 
 
-def _login(client, user):
-    r = client.post("/login", data={"email": user.email, "password": PASSWORD})
-    assert r.status_code == 302
-
-
-def test_table_socket_commands(app, client, workshop, facilitator):
+def test_table_socket_commands(app, client, workshop, auth):
     code, column = workshop.code, workshop.columns[0].id  # handlers end the session: keep plain values
-    _login(client, facilitator)
+    auth.login()
     sio = socketio.test_client(app, flask_test_client=client, auth={"workshop": code})
     assert sio.is_connected()
     ack = sio.emit("table.create", {"name": "Table 2", "size": 3, "client_id": "t1"}, callback=True)
@@ -117,21 +89,21 @@ def test_participants_cannot_use_table_commands(app, client, workshop):
     sio.disconnect()
 
 
-def test_facilitator_pages_need_the_facilitator(client, workshop, make_user, facilitator):
+def test_facilitator_pages_need_the_facilitator(client, workshop, make_user, auth):
     pages = [f"/w/{workshop.code}/present", f"/w/{workshop.code}/equity", f"/w/{workshop.code}/tables"]
     for url in pages:
         assert client.get(url).status_code == 302  # to the login page
-    _login(client, make_user(name="Autre"))
+    auth.login(make_user(name="Autre"))
     for url in pages:
         assert client.get(url).status_code == 403
-    client.post("/logout")
-    _login(client, facilitator)
+    auth.logout()
+    auth.login()
     for url in pages:
         assert client.get(url).status_code == 200
 
 
-def test_presenter_page_has_qr_code_and_no_inline_script_or_style(client, workshop, facilitator):
-    _login(client, facilitator)
+def test_presenter_page_has_qr_code_and_no_inline_script_or_style(client, workshop, auth):
+    auth.login()
     html = client.get(f"/w/{workshop.code}/present").get_data(as_text=True)
     assert 'data-testid="join-qr"' in html and "<svg" in html and 'viewBox="0 0' in html
     assert f'data-testid="join-code">{workshop.code}<' in html
@@ -140,7 +112,7 @@ def test_presenter_page_has_qr_code_and_no_inline_script_or_style(client, worksh
     assert "Raccourcis clavier" in html
 
 
-def test_presenter_results_follow_what_the_room_may_see(client, fac, workshop, facilitator, join):
+def test_presenter_results_follow_what_the_room_may_see(client, fac, workshop, auth, join):
     from app.services.workshop.ideas import create_idea
     from app.services.workshop.votes import cast_vote
 
@@ -150,7 +122,7 @@ def test_presenter_results_follow_what_the_room_may_see(client, fac, workshop, f
     idea = create_idea(fac, workshop.columns[0].id, "Une piste cyclable")["idea"]["id"]
     set_phase(fac, "vote")
     cast_vote(alice, idea)
-    _login(client, facilitator)
+    auth.login()
     url = f"/w/{workshop.code}/present/results"
     assert "dévoilés à la fin du vote" in client.get(url).get_data(as_text=True)
     set_phase(fac, "discuss")
@@ -158,8 +130,8 @@ def test_presenter_results_follow_what_the_room_may_see(client, fac, workshop, f
     assert "Une piste cyclable" in html and "style=" not in html
 
 
-def test_table_forms(client, fac, workshop, facilitator):
-    _login(client, facilitator)
+def test_table_forms(client, fac, workshop, auth):
+    auth.login()
     r = client.post(f"/w/{workshop.code}/tables", data={"name": "Table 4", "size": "5"}, follow_redirects=True)
     assert "Table ajoutée." in r.get_data(as_text=True) and "Table 4 — 5 personnes" in r.get_data(as_text=True)
     table = db.session.query(Participant).filter_by(name="Table 4").one()
@@ -181,8 +153,8 @@ def test_table_forms(client, fac, workshop, facilitator):
     assert "flash-error" in r.get_data(as_text=True)
 
 
-def test_workshop_page_links_to_hybrid_pages(client, workshop, facilitator):
-    _login(client, facilitator)
+def test_workshop_page_links_to_hybrid_pages(client, workshop, auth):
+    auth.login()
     html = client.get(f"/workshops/{workshop.code}").get_data(as_text=True)
     for url in ("present", "equity", "tables"):
         assert f"/w/{workshop.code}/{url}" in html

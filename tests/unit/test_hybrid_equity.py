@@ -12,17 +12,6 @@ from app.services.workshop.session import next_speaker, raise_hand, set_phase
 from app.services.workshop.votes import cast_vote
 
 
-@pytest.fixture(autouse=True)
-def published(app, monkeypatch):
-    """What commits hand to the broadcaster, recorded instead of fanned out: no background flush
-    (tally, presence) may outlive the test, or PostgreSQL deadlocks with the next test's TRUNCATE."""
-    from app.services.core import unit_of_work as events
-
-    items: list = []
-    monkeypatch.setattr(events, "_publishers", [items.extend])
-    return items
-
-
 def test_alternate_queue_switches_sides(make_workshop, facilitator, join):
     from app.services.core.actors import Actor
 

@@ -13,17 +13,6 @@ from app.services.workshop.session import set_phase
 from models import Participant, User, Vote, Workshop, db
 
 
-@pytest.fixture(autouse=True)
-def published(app, monkeypatch):
-    """What commits hand to the broadcaster, recorded instead of fanned out: no background flush
-    (tally, presence) may outlive the test, or PostgreSQL deadlocks with the next test's TRUNCATE."""
-    from app.services.core import unit_of_work as events
-
-    items: list = []
-    monkeypatch.setattr(events, "_publishers", [items.extend])
-    return items
-
-
 def _table(fac, name="Table 3", size=6):
     return tables.create_table(fac, name, size)["table"]
 
@@ -65,7 +54,7 @@ def test_presence_counts_include_table_sizes(fac, workshop, published):
     _table(fac, "Table 1", 6)
     _table(fac, "Table 2", 4)
     # Everyone's presence line is refreshed after each new table.
-    assert published == [{"kind": "presence", "workshop_id": workshop.id}] * 2
+    assert [o.presence for o in published] == [{workshop.id}] * 2
     counts = presence.online(workshop.id)["counts"]
     assert counts["room"] == 10 and counts["tables"] == 2 and counts["remote"] == 0
 

@@ -7,15 +7,15 @@ import pytest
 from pycrdt import Doc, Text
 from sqlalchemy import func, select
 
+from app.api.minutes import minutes_file
 from app.extensions import socketio
-from app.services.core import unit_of_work as events
+from app.lib.escape import md_escape
 from app.services.core.errors import Forbidden, Invalid, NotFound, PhaseError, TooLarge
 from app.services.minutes import operations as minutes
-from app.services.minutes.template import md_escape, opening_template, results_markdown
+from app.services.minutes.template import opening_template, results_markdown
 from app.services.workshop.session import set_phase
 from app.services.workshop.votes import cast_vote
 from models import MinutesUpdate, db
-from realtime import broadcast
 from tests.conftest import api_headers
 
 
@@ -169,8 +169,6 @@ def test_closed_workshop_gets_no_template(workshop, fac):
 
 
 def test_insert_results_appends_the_ranking(workshop, fac, join, monkeypatch):
-    # No broadcasting here: a tally flush thread outliving the test would write into the next test's database.
-    monkeypatch.setattr(events, "_publishers", [])
     alice = join(workshop)
     ideas = []
     set_phase(fac, "brainstorm")
@@ -253,7 +251,7 @@ def test_exports_include_the_register(workshop, fac):
     assert mimetype.startswith("text/markdown") and filename == f"compte-rendu-{workshop.code}.md"
     assert "## Relevé des décisions et des actions" in body
     assert "| Écrire la charte | lea | 2025-05-01 |" in body
-    html, mimetype, _ = minutes.export_minutes(fac, "html")
+    html, mimetype, _ = minutes_file(fac, "html")
     assert mimetype.startswith("text/html") and "<table>" in html and "@media print" in html
     odt, mimetype, filename = minutes.export_minutes(fac, "odt")
     assert odt[:2] == b"PK" and filename.endswith(".odt")
@@ -296,9 +294,8 @@ def test_minutes_page(client, workshop, join):
     assert board.count("dist/minutes.js") == 1 and 'data-testid="minutes-editor"' in board
 
 
-def test_socket_commands(app, workshop, join, monkeypatch):
-    # Presence is coalesced on a background thread that would outlive this test.
-    monkeypatch.setattr(broadcast, "presence_changed", lambda _workshop_id: None)
+@pytest.mark.live_publishing
+def test_socket_commands(app, workshop, join):
     _actor, token = join(workshop, with_token=True)
     _bob, token_b = join(workshop, "Bob", with_token=True)
     a = socketio.test_client(app, auth={"workshop": workshop.code, "token": token})

@@ -1,4 +1,4 @@
-"""Tests for app.lib.minutes_text (rendering, register, ODT and print exports)."""
+"""Tests for app.lib.minutes_text (rendering, register, ODT export) and the printable page built on it."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from odf.opendocument import load
 from odf.table import TableCell
 from odf.text import H, P
 
+from app.api.minutes import print_page
 from app.lib.minutes_text import (
     ALLOWED_ATTRIBUTES,
     ALLOWED_TAGS,
@@ -23,7 +24,6 @@ from app.lib.minutes_text import (
     extract_register,
     render_markdown,
     to_odt,
-    to_print_html,
 )
 
 XSS_CORPUS = [
@@ -167,6 +167,12 @@ def test_render_markdown_neutralises_xss(payload: str) -> None:
     _assert_safe(render_markdown(payload))
 
 
+def to_print_html(source: str, title: str, lang: str = "fr") -> str:
+    """The printable page of the HTML export, from Markdown (rendering it needs the app's templates)."""
+    return print_page(render_markdown(source), title, lang)
+
+
+@pytest.mark.usefixtures("app")
 @pytest.mark.parametrize("payload", XSS_CORPUS)
 def test_print_html_body_neutralises_xss(payload: str) -> None:
     """The printable document body is as safe as render_markdown."""
@@ -313,6 +319,7 @@ def test_empty_source() -> None:
 # --------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("app")
 def test_print_html_document_structure() -> None:
     """The printable document is standalone, escaped and script-free."""
     doc = to_print_html("# Bilan\n\nTexte", 'CR <atelier> & "été"', lang="fr")
@@ -326,6 +333,7 @@ def test_print_html_document_structure() -> None:
     assert _body(doc).strip() == render_markdown("# Bilan\n\nTexte")
 
 
+@pytest.mark.usefixtures("app")
 def test_print_html_lang() -> None:
     """A valid lang is used; an invalid one falls back to French."""
     assert '<html lang="en-GB">' in to_print_html("x", "t", lang="en-GB")

@@ -13,7 +13,7 @@ from app.services.privacy import rights as privacy
 from app.services.workshop import board, exports, session
 from app.services.workshop.votes import tallies
 from models import ActionSource, CommandResult, Event, Idea, Participant, Vote, Workshop, db
-from tests.unit.privacy_helpers import ALICE, BOB, MINUTES, ORG, find_in_database, no_broadcast, populate  # noqa: F401
+from tests.unit.privacy_helpers import ALICE, BOB, MINUTES, ORG, find_in_database, populate
 
 
 @pytest.fixture

@@ -4,11 +4,10 @@ import json
 
 from sqlalchemy import select
 
-from app.identity import token_for_user
 from app.services.privacy.rights import ANON_NAME
 from models import Event, Idea, Participant, db
 from tests.conftest import api_headers
-from tests.unit.privacy_helpers import ALICE, BOB, find_in_database, no_broadcast, populate  # noqa: F401
+from tests.unit.privacy_helpers import ALICE, BOB, find_in_database, populate
 
 
 def _tokens(workshop, join):
@@ -30,9 +29,9 @@ def test_me_export_anonymise_delete_with_a_bearer_token(client, workshop, join):
     assert db.session.get(Participant, bob.participant_id).name == BOB
 
 
-def test_facilitator_routes_by_participant_id(client, workshop, facilitator, join):
+def test_facilitator_routes_by_participant_id(client, workshop, auth, join):
     alice, alice_token, bob, _ = _tokens(workshop, join)
-    fac = api_headers(token_for_user(facilitator))
+    fac = auth.api_headers()
     base = f"/api/v1/workshops/{workshop.code}/participants"
     r = client.get(f"{base}/{bob.participant_id}/export", headers=fac)
     assert r.status_code == 200 and r.json["participant"]["name"] == BOB
@@ -47,10 +46,10 @@ def test_facilitator_routes_by_participant_id(client, workshop, facilitator, joi
     assert r.status_code == 404 and r.json["error"]["code"] == "not_found"
 
 
-def test_privacy_routes_refuse_bad_calls_and_write_nothing(client, workshop, make_user, join):
+def test_privacy_routes_refuse_bad_calls_and_write_nothing(client, workshop, make_user, join, auth):
     alice, token, _, _ = _tokens(workshop, join)
     base = f"/api/v1/workshops/{workshop.code}"
-    stranger = api_headers(token_for_user(make_user(name="Autre animateur")))
+    stranger = auth.api_headers(make_user(name="Autre animateur"))
     cases = [
         ("get", "/me/export", {}, 401),
         ("post", "/me/anonymise", {}, 401),
@@ -114,9 +113,9 @@ def test_my_data_delete_from_the_page_and_closed_workshop(client, workshop, fac,
     assert "L’atelier est clos" in html and "my-data/delete" not in html
 
 
-def test_my_data_page_for_the_facilitator_on_request(client, workshop, facilitator, fac, join):
+def test_my_data_page_for_the_facilitator_on_request(client, workshop, auth, fac, join):
     full = populate(workshop, fac, join)
-    client.post("/login", data={"email": facilitator.email, "password": "motdepasse-solide"})
+    auth.login()
     html = client.get(f"/w/{workshop.code}/my-data").get_data(as_text=True)
     assert "Répondre à la demande" in html and BOB in html
     pid = full["bob"].participant_id
@@ -142,7 +141,7 @@ def test_unjoined_visitor_is_sent_to_the_join_page(client, workshop):
     assert r.status_code == 302 and r.headers["Location"].endswith(f"/join/{workshop.code}")
 
 
-def test_roadmap_traceability_survives_erasure_and_purge(client, workshop, facilitator, fac, join):
+def test_roadmap_traceability_survives_erasure_and_purge(client, workshop, auth, fac, join):
     """Sources keep idea texts, never names: the roadmap page and API work the same after erasure and purge."""
     from app.services.privacy.retention import purge_due, retention_ends
     from models import Territory
@@ -150,7 +149,7 @@ def test_roadmap_traceability_survives_erasure_and_purge(client, workshop, facil
     full = populate(workshop, fac, join)
     db.session.add(Territory(name="Paris Est Marne et Bois", kind="ept"))
     db.session.commit()
-    fac_headers = api_headers(token_for_user(facilitator))
+    fac_headers = auth.api_headers()
     r = client.post(
         "/api/v1/roadmaps",
         json={"title": "Feuille de route", "territory": "Paris Est Marne et Bois", "axes": ["Lieux"]},

@@ -13,7 +13,7 @@ from app.services.workshop import exports
 from app.services.workshop.votes import tallies
 from app.services.workshop.workshops import participant_for_token
 from models import ActionSource, CommandResult, Connection, Idea, Participant, Vote, Workshop, db
-from tests.unit.privacy_helpers import ALICE, BOB, MINUTES, ORG, find_in_database, no_broadcast, populate  # noqa: F401
+from tests.unit.privacy_helpers import ALICE, BOB, MINUTES, ORG, find_in_database, populate
 
 
 def _state(workshop_id: int) -> dict:

@@ -14,7 +14,7 @@ from app.services.roadmaps.operations import (
     update_roadmap,
     visible_roadmaps,
 )
-from app.services.roadmaps.promote import promote_idea
+from app.services.roadmaps.promote import promote_to_action
 from app.services.workshop.ideas import delete_idea
 from models import Action, ActionChange, ActionSource, Event, Idea, Roadmap, Territory, Workshop, db
 from tests.unit.roadmap_helpers import AXES, make_roadmap, make_territory, voted_board, write_minutes
@@ -156,16 +156,16 @@ def test_promote_needs_the_discuss_phase_and_a_facilitator(facilitator, fac, joi
     alice = join(fac.workshop, "Alice")
     payload = {"idea_id": 1, "roadmap_id": roadmap.id, "axis_id": roadmap.axes[0].id}
     with pytest.raises(Forbidden):
-        promote_idea(alice, payload)
+        promote_to_action(alice, payload)
     with pytest.raises(PhaseError):
-        promote_idea(fac, payload)
+        promote_to_action(fac, payload)
     assert count(Action) == 0
 
 
 def test_promote_an_idea_creates_an_action_and_logs_the_event(facilitator, fac, join):
     roadmap = make_roadmap(facilitator)
     ideas = voted_board(fac, join)
-    ack = promote_idea(fac, {"idea_id": ideas[0]["id"], "roadmap_id": roadmap.id, "axis_id": roadmap.axes[0].id})
+    ack = promote_to_action(fac, {"idea_id": ideas[0]["id"], "roadmap_id": roadmap.id, "axis_id": roadmap.axes[0].id})
     action = ack["action"]
     assert action["title"] == ideas[0]["text"]
     assert action["sources"][0]["votes"] == 3
@@ -179,12 +179,14 @@ def test_promote_into_an_existing_action_gathers_sources_once(facilitator, fac, 
     roadmap = make_roadmap(facilitator)
     ideas = voted_board(fac, join)
     base = {"roadmap_id": roadmap.id}
-    first = promote_idea(fac, {**base, "idea_id": ideas[0]["id"], "axis_id": roadmap.axes[0].id, "title": "Annuaire"})
+    first = promote_to_action(
+        fac, {**base, "idea_id": ideas[0]["id"], "axis_id": roadmap.axes[0].id, "title": "Annuaire"}
+    )
     action_id = first["action"]["id"]
-    second = promote_idea(fac, {**base, "idea_id": ideas[1]["id"], "action_id": action_id})
+    second = promote_to_action(fac, {**base, "idea_id": ideas[1]["id"], "action_id": action_id})
     assert [s["idea_id"] for s in second["action"]["sources"]] == [ideas[0]["id"], ideas[1]["id"]]
     with pytest.raises(Conflict):
-        promote_idea(fac, {**base, "idea_id": ideas[1]["id"], "action_id": action_id})
+        promote_to_action(fac, {**base, "idea_id": ideas[1]["id"], "action_id": action_id})
     assert count(ActionSource) == 2
 
 
@@ -192,7 +194,7 @@ def test_promote_a_group_makes_every_idea_a_source(facilitator, fac, join):
     roadmap = make_roadmap(facilitator)
     ideas = voted_board(fac, join)
     group_id = db.session.get(Idea, ideas[0]["id"]).group_id
-    ack = promote_idea(fac, {"group_id": group_id, "roadmap_id": roadmap.id, "axis_id": roadmap.axes[2].id})
+    ack = promote_to_action(fac, {"group_id": group_id, "roadmap_id": roadmap.id, "axis_id": roadmap.axes[2].id})
     assert ack["action"]["title"] == "Achats responsables"
     assert [s["idea_id"] for s in ack["action"]["sources"]] == [ideas[0]["id"]]
 
@@ -201,19 +203,19 @@ def test_promote_a_minutes_action_line(facilitator, fac, join):
     roadmap = make_roadmap(facilitator)
     voted_board(fac, join)
     write_minutes(fac.workshop, "# Compte rendu\n\n/action Créer un annuaire ESS @cress échéance: 2026-09-30\n")
-    ack = promote_idea(fac, {"minutes_line": 3, "roadmap_id": roadmap.id, "axis_id": roadmap.axes[0].id})
+    ack = promote_to_action(fac, {"minutes_line": 3, "roadmap_id": roadmap.id, "axis_id": roadmap.axes[0].id})
     action = ack["action"]
     assert (action["title"], action["lead"], action["due"]) == ("Créer un annuaire ESS", "cress", "2026-09-30")
     assert action["sources"][0]["kind"] == "minutes" and action["sources"][0]["line"] == 3
     with pytest.raises(NotFound):
-        promote_idea(fac, {"minutes_line": 1, "roadmap_id": roadmap.id, "axis_id": roadmap.axes[0].id})
+        promote_to_action(fac, {"minutes_line": 1, "roadmap_id": roadmap.id, "axis_id": roadmap.axes[0].id})
 
 
 def test_unknown_axis_on_promote_writes_nothing(facilitator, fac, join):
     roadmap = make_roadmap(facilitator)
     ideas = voted_board(fac, join)
     with pytest.raises(Invalid):
-        promote_idea(fac, {"idea_id": ideas[0]["id"], "roadmap_id": roadmap.id, "axis_id": 424242})
+        promote_to_action(fac, {"idea_id": ideas[0]["id"], "roadmap_id": roadmap.id, "axis_id": 424242})
     promoted = select(func.count()).select_from(Event).filter_by(type="idea.promoted")
     assert db.session.execute(promoted).scalar_one() == 0 and count(Action) == 0
 
@@ -221,7 +223,7 @@ def test_unknown_axis_on_promote_writes_nothing(facilitator, fac, join):
 def test_sources_survive_the_deletion_of_their_idea(facilitator, fac, join):
     roadmap = make_roadmap(facilitator, published=True)
     ideas = voted_board(fac, join)
-    promote_idea(fac, {"idea_id": ideas[0]["id"], "roadmap_id": roadmap.id, "axis_id": roadmap.axes[0].id})
+    promote_to_action(fac, {"idea_id": ideas[0]["id"], "roadmap_id": roadmap.id, "axis_id": roadmap.axes[0].id})
     delete_idea(fac, ideas[0]["id"])
     source = roadmap_dict(get_roadmap(roadmap.id, None), None)["actions"][0]["sources"][0]
     assert (source["idea_id"], source["text"], source["votes"]) == (None, ideas[0]["text"], 3)

@@ -1,4 +1,4 @@
-"""Roadmap JSON API (CONTRACT §2) and pages: wiring, visibility, errors, CSRF-protected forms."""
+"""Roadmap JSON API (docs/protocol.md §2) and pages: wiring, visibility, errors, CSRF-protected forms."""
 
 import csv
 import io
@@ -6,7 +6,6 @@ import io
 import pytest
 from sqlalchemy import func, select
 
-from app.identity import token_for_user
 from app.services.core.actors import Actor
 from models import Action, ActionChange, Roadmap, db
 from tests.conftest import api_headers
@@ -14,26 +13,21 @@ from tests.unit.roadmap_helpers import AXES, make_territory, voted_board
 
 
 @pytest.fixture
-def auth(facilitator):
-    return api_headers(token_for_user(facilitator))
-
-
-@pytest.fixture
-def roadmap(client, auth):
+def roadmap(client, fac_headers):
     make_territory()
     body = {"title": "Programme ESS 2026", "territory": "Grand Paris Sud Est Avenir", "year": 2026, "axes": AXES}
-    r = client.post("/api/v1/roadmaps", json=body, headers=auth)
+    r = client.post("/api/v1/roadmaps", json=body, headers=fac_headers)
     assert r.status_code == 201, r.get_json()
     return r.get_json()
 
 
-def test_create_returns_axes_and_stays_private(client, auth, roadmap):
+def test_create_returns_axes_and_stays_private(client, fac_headers, roadmap):
     assert [a["title"] for a in roadmap["axes"]] == AXES and all(isinstance(a["id"], int) for a in roadmap["axes"])
     assert roadmap["published"] is False and roadmap["territory"]["name"] == "Grand Paris Sud Est Avenir"
     assert client.get(f"/api/v1/roadmaps/{roadmap['id']}").status_code == 404
     assert client.get("/api/v1/roadmaps").get_json() == {"roadmaps": []}
     assert client.get(f"/roadmaps/{roadmap['id']}").status_code == 404
-    listed = client.get("/api/v1/roadmaps", headers=auth).get_json()["roadmaps"]
+    listed = client.get("/api/v1/roadmaps", headers=fac_headers).get_json()["roadmaps"]
     assert [r["id"] for r in listed] == [roadmap["id"]]
 
 
@@ -45,11 +39,11 @@ def test_creation_needs_a_facilitator(client):
     assert r.status_code == 401
 
 
-def test_publish_then_anyone_reads_actions_with_sources(client, auth, roadmap, facilitator, workshop, join):
+def test_publish_then_anyone_reads_actions_with_sources(client, fac_headers, roadmap, facilitator, workshop, join):
     ideas = voted_board(Actor(workshop, user=facilitator), join)
     rid, axis = roadmap["id"], roadmap["axes"][0]["id"]
     body = {"title": "Annuaire ESS", "axis_id": axis, "lead": "CRESS IDF", "source_ideas": [ideas[0]["id"]]}
-    r = client.post(f"/api/v1/roadmaps/{rid}/actions", json=body, headers=auth)
+    r = client.post(f"/api/v1/roadmaps/{rid}/actions", json=body, headers=fac_headers)
     assert r.status_code == 201
     assert r.get_json()["sources"][0] == {
         **r.get_json()["sources"][0],
@@ -58,7 +52,7 @@ def test_publish_then_anyone_reads_actions_with_sources(client, auth, roadmap, f
         "votes": 3,
         "workshop": {**r.get_json()["sources"][0]["workshop"], "code": workshop.code, "title": workshop.title},
     }
-    assert client.patch(f"/api/v1/roadmaps/{rid}", json={"published": True}, headers=auth).status_code == 200
+    assert client.patch(f"/api/v1/roadmaps/{rid}", json={"published": True}, headers=fac_headers).status_code == 200
     public = client.get(f"/api/v1/roadmaps/{rid}").get_json()
     source = public["actions"][0]["sources"][0]
     assert (source["idea_id"], source["votes"], source["workshop"]["code"]) == (ideas[0]["id"], 3, workshop.code)
@@ -79,55 +73,57 @@ def test_publish_then_anyone_reads_actions_with_sources(client, auth, roadmap, f
         ({"title": "X", "axis_id": "AXIS", "source_ideas": [123456]}, 400, "source_ideas"),
     ],
 )
-def test_bad_actions_are_refused_with_the_field(client, auth, roadmap, body, status, field):
+def test_bad_actions_are_refused_with_the_field(client, fac_headers, roadmap, body, status, field):
     if body.get("axis_id") == "AXIS":
         body = {**body, "axis_id": roadmap["axes"][0]["id"]}
-    r = client.post(f"/api/v1/roadmaps/{roadmap['id']}/actions", json=body, headers=auth)
+    r = client.post(f"/api/v1/roadmaps/{roadmap['id']}/actions", json=body, headers=fac_headers)
     assert r.status_code == status
     assert r.get_json()["error"]["field"] == field
     assert db.session.execute(select(func.count(Action.id))).scalar_one() == 0
 
 
-def test_idea_from_a_workshop_i_do_not_lead_is_forbidden(client, auth, roadmap, make_user, make_workshop, join):
+def test_idea_from_a_workshop_i_do_not_lead_is_forbidden(client, fac_headers, roadmap, make_user, make_workshop, join):
     other = make_user(name="Autre")
     foreign = make_workshop(user=other)
     ideas = voted_board(Actor(foreign, user=other), join)
     body = {"title": "X", "axis_id": roadmap["axes"][0]["id"], "source_ideas": [ideas[0]["id"]]}
-    r = client.post(f"/api/v1/roadmaps/{roadmap['id']}/actions", json=body, headers=auth)
+    r = client.post(f"/api/v1/roadmaps/{roadmap['id']}/actions", json=body, headers=fac_headers)
     assert r.status_code == 403 and r.get_json()["error"]["code"] == "forbidden"
     assert db.session.execute(select(func.count(Action.id))).scalar_one() == 0
 
 
-def test_patch_action_records_history_and_rejects_150(client, auth, roadmap):
+def test_patch_action_records_history_and_rejects_150(client, fac_headers, roadmap):
     rid = roadmap["id"]
     action = client.post(
-        f"/api/v1/roadmaps/{rid}/actions", json={"title": "X", "axis_id": roadmap["axes"][0]["id"]}, headers=auth
+        f"/api/v1/roadmaps/{rid}/actions", json={"title": "X", "axis_id": roadmap["axes"][0]["id"]}, headers=fac_headers
     ).get_json()
     url = f"/api/v1/roadmaps/{rid}/actions/{action['id']}"
-    r = client.patch(url, json={"status": "in_progress", "progress": 150}, headers=auth)
+    r = client.patch(url, json={"status": "in_progress", "progress": 150}, headers=fac_headers)
     assert r.status_code == 400 and r.get_json()["error"]["field"] == "progress"
-    assert client.get(url, headers=auth).get_json()["action"]["status"] == "proposed"
-    r = client.patch(url, json={"status": "in_progress", "progress": 50}, headers=auth)
+    assert client.get(url, headers=fac_headers).get_json()["action"]["status"] == "proposed"
+    r = client.patch(url, json={"status": "in_progress", "progress": 50}, headers=fac_headers)
     assert r.status_code == 200 and r.get_json()["progress"] == 50
-    history = client.get(url, headers=auth).get_json()["history"]
+    history = client.get(url, headers=fac_headers).get_json()["history"]
     assert [(h["field"], h["new"]) for h in history][-2:] == [("status", "En cours"), ("progress", "50 %")]
     assert client.patch(url, json={"progress": 10}).status_code == 401
-    assert client.patch(f"/api/v1/roadmaps/{rid}/actions/999999", json={}, headers=auth).status_code == 404
+    assert client.patch(f"/api/v1/roadmaps/{rid}/actions/999999", json={}, headers=fac_headers).status_code == 404
 
 
-def test_export_and_import_round_trip_over_http(client, auth, roadmap):
+def test_export_and_import_round_trip_over_http(client, fac_headers, roadmap):
     rid = roadmap["id"]
     for title in ("Annuaire", "Fonds"):
         client.post(
-            f"/api/v1/roadmaps/{rid}/actions", json={"title": title, "axis_id": roadmap["axes"][0]["id"]}, headers=auth
+            f"/api/v1/roadmaps/{rid}/actions",
+            json={"title": title, "axis_id": roadmap["axes"][0]["id"]},
+            headers=fac_headers,
         )
-    r = client.get(f"/api/v1/roadmaps/{rid}/export?format=csv", headers=auth)
+    r = client.get(f"/api/v1/roadmaps/{rid}/export?format=csv", headers=fac_headers)
     assert r.status_code == 200 and r.mimetype == "text/csv"
     assert client.get(f"/api/v1/roadmaps/{rid}/export?format=csv").status_code == 404  # still private
     rows = list(csv.reader(io.StringIO(r.get_data(as_text=True))))
     rows[2][9] = "150"
     bad = _csv(rows)
-    r = client.post(f"/api/v1/roadmaps/{rid}/import", data=bad, headers={**auth, "Content-Type": "text/csv"})
+    r = client.post(f"/api/v1/roadmaps/{rid}/import", data=bad, headers={**fac_headers, "Content-Type": "text/csv"})
     assert r.status_code == 400
     assert r.get_json()["error"] == {
         "code": "invalid",
@@ -137,13 +133,16 @@ def test_export_and_import_round_trip_over_http(client, auth, roadmap):
     }
     changes = db.session.execute(select(func.count(ActionChange.id))).scalar_one()
     rows[2][9] = "75"
-    r = client.post(f"/api/v1/roadmaps/{rid}/import", data=_csv(rows), headers={**auth, "Content-Type": "text/csv"})
+    r = client.post(
+        f"/api/v1/roadmaps/{rid}/import", data=_csv(rows), headers={**fac_headers, "Content-Type": "text/csv"}
+    )
     assert r.get_json() == {"rows": 2, "updated": 1}
     assert db.session.execute(select(func.count(ActionChange.id))).scalar_one() == changes + 1
     for fmt in ("md", "json"):
-        assert client.get(f"/api/v1/roadmaps/{rid}/export?format={fmt}", headers=auth).status_code == 200
+        assert client.get(f"/api/v1/roadmaps/{rid}/export?format={fmt}", headers=fac_headers).status_code == 200
     assert (
-        client.get(f"/api/v1/roadmaps/{rid}/export?format=xls", headers=auth).get_json()["error"]["field"] == "format"
+        client.get(f"/api/v1/roadmaps/{rid}/export?format=xls", headers=fac_headers).get_json()["error"]["field"]
+        == "format"
     )
 
 
@@ -153,15 +152,9 @@ def _csv(rows) -> str:
     return out.getvalue()
 
 
-def login(client, user):
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
-        session["_fresh"] = True
-
-
-def test_facilitator_pages_create_edit_publish(client, facilitator):
+def test_facilitator_pages_create_edit_publish(client, auth):
     territory = make_territory()
-    login(client, facilitator)
+    auth.login()
     r = client.post(
         "/roadmaps/",
         data={"title": "Feuille GPSEA", "territory": str(territory.id), "year": "2026", "axes": "A\nB"},
@@ -179,7 +172,7 @@ def test_facilitator_pages_create_edit_publish(client, facilitator):
     bad = client.post(f"/roadmaps/{rid}/actions/{action.id}/edit", data={**form, "milestones": "bientôt Lancement"})
     assert bad.status_code == 200 and "date de jalon invalide" in bad.get_data(as_text=True)
     assert client.post(f"/roadmaps/{rid}/publish", data={}).status_code == 302
-    client.post("/logout")
+    auth.logout()
     with client.session_transaction() as session:
         session.clear()
     assert client.get(f"/roadmaps/{rid}?view=timeline").status_code == 200
@@ -188,10 +181,10 @@ def test_facilitator_pages_create_edit_publish(client, facilitator):
     assert client.get(f"/roadmaps/{rid}/manage").status_code == 302  # login required
 
 
-def test_a_participant_token_reads_like_a_visitor(client, auth, roadmap, workshop, join):
+def test_a_participant_token_reads_like_a_visitor(client, fac_headers, roadmap, workshop, join):
     _, token = join(workshop, "Alice", with_token=True)
     url = f"/api/v1/roadmaps/{roadmap['id']}"
     assert client.get(url, headers=api_headers(token)).status_code == 404
-    client.patch(url, json={"published": True}, headers=auth)
+    client.patch(url, json={"published": True}, headers=fac_headers)
     assert client.get(url, headers=api_headers(token)).status_code == 200
     assert client.patch(url, json={"published": False}, headers=api_headers(token)).status_code == 401

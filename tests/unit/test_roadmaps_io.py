@@ -7,11 +7,12 @@ from datetime import date
 
 import pytest
 
+from app.roadmaps.timeline import svg_timeline
 from app.services.core.errors import Invalid
 from app.services.roadmaps import views
 from app.services.roadmaps.import_export import EXPORT_COLUMNS, export_roadmap, import_csv
 from app.services.roadmaps.operations import create_action, get_roadmap, roadmap_dict
-from app.services.roadmaps.promote import promote_idea
+from app.services.roadmaps.promote import promote_to_action
 from models import db
 from tests.unit.roadmap_helpers import CITIES, make_roadmap, voted_board, write_minutes
 
@@ -108,7 +109,7 @@ def test_import_refuses_other_columns_and_accepts_semicolons(facilitator, roadma
 def test_exports_carry_provenance(facilitator, fac, join):
     roadmap = make_roadmap(facilitator)
     ideas = voted_board(fac, join)
-    promote_idea(fac, {"idea_id": ideas[0]["id"], "roadmap_id": roadmap.id, "axis_id": roadmap.axes[0].id})
+    promote_to_action(fac, {"idea_id": ideas[0]["id"], "roadmap_id": roadmap.id, "axis_id": roadmap.axes[0].id})
     data = json.loads(export_roadmap(roadmap, facilitator, "json")[0])
     source = data["actions"][0]["sources"][0]
     assert (source["idea_id"], source["votes"], source["workshop"]["code"]) == (ideas[0]["id"], 3, fac.workshop.code)
@@ -129,7 +130,7 @@ def test_views_by_city_status_and_timeline(facilitator, roadmap):
     assert cities[views.WHOLE_TERRITORY] == ["Fonds d'amorçage", '=HYPERLINK("x")']
     statuses = {s["status"]: len(s["actions"]) for s in views.by_status(data)}
     assert statuses == {"proposed": 2, "planned": 1, "in_progress": 0, "done": 0, "dropped": 0}
-    line = views.timeline(data, today=date(2026, 5, 1))
+    line = svg_timeline(views.timeline(data, today=date(2026, 5, 1)))
     assert [t["label"] for t in line["ticks"]] == ["T1 2026", "T2 2026", "T3 2026", "T4 2026"]
     (row,) = line["rows"]
     assert row["action"]["title"] == "Fonds d'amorçage"
@@ -146,7 +147,7 @@ def test_trace_shows_sources_minutes_mentions_and_history(facilitator, fac, join
         "# Compte rendu\n/décision Lancer un annuaire des fournisseurs ESS du territoire\n"
         "/décision Reporter le forum\n/action Chiffrer l'annuaire @gpsea\nL'annuaire commun plaît à tous.\n",
     )
-    ack = promote_idea(
+    ack = promote_to_action(
         fac, {"idea_id": ideas[0]["id"], "roadmap_id": roadmap.id, "axis_id": roadmap.axes[0].id, "title": "Annuaire"}
     )
     from app.services.roadmaps.operations import get_action, update_action

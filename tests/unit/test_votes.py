@@ -10,19 +10,14 @@ from sqlalchemy import func, select
 from app.services.core import unit_of_work as events_service
 from app.services.core.actors import Actor
 from app.services.core.errors import BudgetError, Conflict, Forbidden, Invalid, NotFound, PhaseError
-from app.services.workshop import board, exports, ideas, results, session, votes, workshops
+from app.services.workshop import board, exports, ideas, results, session, tallies, votes, workshops
 from models import CommandResult, Participant, Vote, Workshop, db
-from realtime import broadcast
 from tests.conftest import api_headers
 
 
-@pytest.fixture(autouse=True)
-def marked_tallies(monkeypatch):
-    """Record the tally signals instead of flushing them 100 ms later from a background thread
-    (which could outlive the test and collide with the next one's cleanup)."""
-    marks = []
-    monkeypatch.setattr(broadcast, "_mark_tally", lambda workshop_id, idea_id: marks.append(idea_id))
-    return marks
+def _tally_marks(published) -> list[int]:
+    """The ideas whose tally each committed vote handed to the coalescer, in order."""
+    return [i for o in published for ideas in o.tallies.values() for i in sorted(ideas)]
 
 
 def _ideas(fac, n):
@@ -56,11 +51,11 @@ def _dots(participant_id):
 # --- dots -----------------------------------------------------------------
 
 
-def test_budget_and_ack(make_workshop, facilitator, join, marked_tallies):
+def test_budget_and_ack(make_workshop, facilitator, join, published):
     workshop, _fac, (a, b, c) = _voting(make_workshop, facilitator)
     alice = join(workshop, "Alice")
     assert votes.cast_vote(alice, a) == {"votes_left": 4, "my_votes": {a: 1}}
-    assert marked_tallies == [a]  # after commit: one tally to coalesce
+    assert _tally_marks(published) == [a]  # after commit: one tally to coalesce
     votes.cast_vote(alice, a)
     votes.cast_vote(alice, b)
     votes.cast_vote(alice, c)
@@ -68,7 +63,7 @@ def test_budget_and_ack(make_workshop, facilitator, join, marked_tallies):
     with pytest.raises(BudgetError) as err:
         votes.cast_vote(alice, b)
     assert err.value.code == "budget"
-    assert len(marked_tallies) == 5  # a refused vote announces nothing
+    assert len(_tally_marks(published)) == 5  # a refused vote announces nothing
     assert _used(alice.participant_id) == 5 and _dots(alice.participant_id) == {a: 2, b: 1, c: 2}
     assert board.snapshot(alice)["me"]["votes_left"] == 0
 
@@ -259,8 +254,8 @@ def test_reveal_at_end_hides_tallies_from_participants_on_every_path(method, mak
     before = workshop.last_seq
     votes.cast_vote(alice, a, grade=5)
     votes.cast_vote(alice, b, grade=1)
-    votes.flush_tallies(workshop.id, {a, b})
-    votes.flush_tallies(workshop.id, {a})
+    tallies.announce(workshop.id, {a, b})
+    tallies.announce(workshop.id, {a})
 
     snap = board.snapshot(alice)
     assert all(i["votes"] is None and "profile" not in i and "grade" not in i for i in snap["ideas"])
@@ -289,7 +284,7 @@ def test_live_reveal_shows_tallies_to_everyone(make_workshop, facilitator, join)
     alice = join(workshop)
     before = workshop.last_seq
     votes.cast_vote(alice, a)
-    votes.flush_tallies(workshop.id, {a})
+    tallies.announce(workshop.id, {a})
     (event,) = board.sync(join(workshop, "Bob"), before)["events"]
     assert event["type"] == "vote.tally"
     assert event["data"] == {"idea_id": a, "votes": 1, "tallies": [{"idea_id": a, "votes": 1}]}
@@ -303,7 +298,7 @@ def test_tallies_never_say_who_voted(method, make_workshop, facilitator, join, c
     for voter in (zoe, zoe, bob):
         votes.cast_vote(voter, a, grade=3)
     votes.cast_vote(zoe, b, grade=6)
-    votes.flush_tallies(workshop.id, {a, b})
+    tallies.announce(workshop.id, {a, b})
     log = board.replay(fac, 0)["events"]
     for event in log:
         assert "Zoé" not in json.dumps(event)

@@ -1,8 +1,12 @@
-"""The workshop event log: one transaction per change, gapless seq, broadcast after commit.
+"""The unit of work: the one place a transaction is committed (docs/architecture.md).
 
-Services call `lock_workshop` first, change state, then `record` the event.
-Events are queued on the session and handed to the registered publisher only
-after the commit succeeds, so nothing uncommitted is ever broadcast.
+Operations lock, change state, `record` events and flush; they never commit.
+Two entries commit: `run_command` for a workshop's write commands (the workshop
+lock, the change, its events with the next gapless `seq`, the idempotent
+`client_id` record, one commit) and `transaction()` for every other write
+(accounts, roadmaps, presence, minutes upkeep). What a transaction queued in
+its `Outbox` is handed to the subscribers only after its commit succeeds, so
+nothing uncommitted is ever broadcast; a rollback discards it.
 """
 
 from collections.abc import Callable, Iterator
@@ -20,6 +24,7 @@ from app.services.core.errors import ServiceError
 from models import CommandResult, Event, Workshop, db, utcnow
 
 LOCKED = "locked_workshop"  # session.info: the workshop this transaction holds the lock of
+OUTBOX = "outbox"
 
 
 @dataclass
@@ -27,19 +32,35 @@ class Outgoing:
     """A committed event plus what the broadcaster needs without touching the database."""
 
     workshop_id: int
-    code: str
     envelope: dict
     phase: str
     settings: dict
-    extra: dict = field(default_factory=dict)
+    author_id: int | None = None  # the participant who wrote the idea this event carries
 
 
-_publishers: list[Callable[[list], None]] = []
+@dataclass
+class Outbox:
+    """What one transaction hands over after its commit."""
+
+    events: list[Outgoing] = field(default_factory=list)
+    tallies: dict[int, set[int]] = field(default_factory=dict)  # workshop -> ideas whose tally changed
+    presence: set[int] = field(default_factory=set)  # workshops whose room counts changed
+
+    def __bool__(self) -> bool:
+        return bool(self.events or self.tallies or self.presence)
 
 
-def add_publisher(fn: Callable[[list], None]) -> None:
-    if fn not in _publishers:
-        _publishers.append(fn)
+_subscribers: list[Callable[[Outbox], None]] = []
+
+
+def subscribe(fn: Callable[[Outbox], None]) -> None:
+    """Have `fn` called with every committed, non-empty Outbox (the broadcaster, the tally coalescer)."""
+    if fn not in _subscribers:
+        _subscribers.append(fn)
+
+
+def _outbox() -> Outbox:
+    return db.session.info.setdefault(OUTBOX, Outbox())
 
 
 @sa_event.listens_for(Session, "after_flush")
@@ -51,9 +72,9 @@ def _mark_written(session: Session, _context) -> None:
 def _publish(session: Session) -> None:
     session.info.pop("flushed", None)
     session.info.pop(LOCKED, None)
-    outbox = session.info.pop("outbox", None)
+    outbox = session.info.pop(OUTBOX, None)
     if outbox:
-        for fn in _publishers:
+        for fn in list(_subscribers):
             fn(outbox)
 
 
@@ -61,13 +82,11 @@ def _publish(session: Session) -> None:
 def _discard(session: Session) -> None:
     session.info.pop("flushed", None)
     session.info.pop(LOCKED, None)
-    session.info.pop("outbox", None)
+    session.info.pop(OUTBOX, None)
 
 
 def _has_writes(session) -> bool:
-    return bool(
-        session.new or session.dirty or session.deleted or "flushed" in session.info or "outbox" in session.info
-    )
+    return bool(session.new or session.dirty or session.deleted or "flushed" in session.info or OUTBOX in session.info)
 
 
 def lock_workshop(workshop_id: int) -> Workshop:
@@ -99,7 +118,7 @@ def workshop_locked(workshop_id: int) -> None:
     db.session.info[LOCKED] = workshop_id
 
 
-def record(workshop: Workshop, type_: str, data: dict, **extra) -> dict:
+def record(workshop: Workshop, type_: str, data: dict) -> dict:
     """Append an event with the workshop's next seq, in the current transaction; returns its envelope.
 
     The log is written with table-level statements, not ORM objects: this is the
@@ -108,8 +127,8 @@ def record(workshop: Workshop, type_: str, data: dict, **extra) -> dict:
     seq, at = _append(workshop.id, type_, data)
     set_committed_value(workshop, "last_seq", seq)
     envelope = {"seq": seq, "type": type_, "data": data, "at": at.isoformat()}
-    out = Outgoing(workshop.id, workshop.code, envelope, workshop.phase, dict(workshop.settings), extra)
-    db.session.info.setdefault("outbox", []).append(out)
+    author_id = (data.get("author") or {}).get("id") if type_.startswith("idea.") else None
+    _outbox().events.append(Outgoing(workshop.id, envelope, workshop.phase, dict(workshop.settings), author_id))
     return envelope
 
 
@@ -154,9 +173,15 @@ def _append(workshop_id: int, type_: str, data: dict) -> tuple[int, datetime]:
     return seq, row["at"]
 
 
-def notify(kind: str, workshop: Workshop, **data) -> None:
-    """Queue a signal (not a log event) for after commit, e.g. a tally to coalesce."""
-    db.session.info.setdefault("outbox", []).append({"kind": kind, "workshop_id": workshop.id, **data})
+def tally_changed(workshop: Workshop, idea_id: int) -> None:
+    """Note that an idea's tally changed: announced after commit by the tally coalescer (workshop/tallies.py)."""
+    _outbox().tallies.setdefault(workshop.id, set()).add(idea_id)
+
+
+def presence_changed(workshop_id: int) -> None:
+    """Note that who is in the room changed (a socket came or went, a table was added): the
+    workshop's presence list is sent again after commit."""
+    _outbox().presence.add(workshop_id)
 
 
 def events_since(workshop_id: int, since: int, limit: int = 1000) -> list[Event]:
@@ -203,9 +228,9 @@ def run_command(actor, client_id: str | None, apply: Callable[[Workshop], dict])
 
 
 @contextmanager
-def committed() -> Iterator[None]:
-    """For writes outside a workshop's log (roadmaps): commit what the block wrote, or, if it
-    raises, roll all of it back and re-raise."""
+def transaction() -> Iterator[None]:
+    """For writes outside a workshop command (accounts, roadmaps, presence, minutes upkeep):
+    commit what the block wrote, or, if it raises, roll all of it back and re-raise."""
     try:
         yield
         db.session.commit()

@@ -18,8 +18,20 @@ def text(value, field: str, *, min_len: int = 1, max_len: int = 200, required: b
     return value
 
 
+def is_int(value) -> bool:
+    """An integer as JSON gives it; a bool is not one, although Python says True == 1."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def ident(value, field: str) -> int:
+    """A row id. Raises Invalid naming the field."""
+    if not is_int(value):
+        raise Invalid(f"« {field} » doit être un identifiant.", field=field)
+    return value
+
+
 def integer(value, field: str, *, lo: int, hi: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
+    if not is_int(value):
         raise Invalid(f"« {field} » doit être un nombre entier.", field=field)
     if not lo <= value <= hi:
         raise Invalid(f"« {field} » doit être entre {lo} et {hi}.", field=field)

@@ -13,10 +13,12 @@ import binascii
 from pycrdt import Doc, Text
 from sqlalchemy import delete, func, select
 
-from app.lib.minutes_text import extract_register, render_markdown, to_odt, to_print_html
+from app.lib.formats import MIMETYPES
+from app.lib.minutes_text import extract_register, render_markdown, to_odt
 from app.services.core.actors import Actor
-from app.services.core.errors import Forbidden, Invalid, NotFound, PhaseError, TooLarge
-from app.services.core.unit_of_work import lock_workshop, run_command
+from app.services.core.errors import Invalid, NotFound, TooLarge
+from app.services.core.guards import require_facilitator, require_open
+from app.services.core.unit_of_work import lock_workshop, run_command, transaction
 from app.services.minutes.template import opening_template, register_markdown, results_markdown
 from app.services.workshop.results import ranking
 from models import MinutesUpdate, Workshop, db
@@ -53,10 +55,6 @@ def _load(workshop_id: int) -> _Loaded:
     return _Loaded(doc, last_id, count)
 
 
-def load_doc(workshop: Workshop) -> Doc:
-    return _load(workshop.id).doc
-
-
 def current_text(workshop: Workshop) -> str:
     return str(_load(workshop.id).text)
 
@@ -80,11 +78,6 @@ def minutes_markdown_html(actor: Actor) -> dict:
     return {"markdown": text, "html": render_markdown(text), **extract_register(text), "phase": actor.workshop.phase}
 
 
-def _editable(workshop: Workshop) -> None:
-    if workshop.phase == "closed":
-        raise PhaseError("L'atelier est clos : le compte rendu ne peut plus être modifié.")
-
-
 def _persist(workshop_id: int, loaded: _Loaded, update: bytes) -> None:
     """Append the update; past the threshold, fold the rows read (and the update) into one instead."""
     if loaded.rows + 1 < COMPACT_AFTER:
@@ -104,11 +97,11 @@ def _fold(workshop_id: int, loaded: _Loaded) -> None:
 
 def compact_minutes(workshop: Workshop) -> int:
     """Fold every row of the workshop's minutes into one; returns how many rows were replaced."""
-    locked = lock_workshop(workshop.id)
-    loaded = _load(locked.id)
-    if loaded.rows > 1:
-        _fold(locked.id, loaded)
-    db.session.commit()
+    with transaction():
+        locked = lock_workshop(workshop.id)
+        loaded = _load(locked.id)
+        if loaded.rows > 1:
+            _fold(locked.id, loaded)
     return loaded.rows if loaded.rows > 1 else 0
 
 
@@ -116,12 +109,12 @@ def ensure_template(workshop: Workshop) -> None:
     """Write the opening template once, as a normal update, under the workshop lock."""
     if workshop.phase == "closed" or _has_rows(workshop.id):
         return
-    locked = lock_workshop(workshop.id)
-    if not _has_rows(locked.id):
-        doc = _new_doc()
-        doc[ROOT] += opening_template(locked)
-        db.session.add(MinutesUpdate(workshop_id=locked.id, data=doc.get_update()))
-    db.session.commit()
+    with transaction():
+        locked = lock_workshop(workshop.id)
+        if not _has_rows(locked.id):
+            doc = _new_doc()
+            doc[ROOT] += opening_template(locked)
+            db.session.add(MinutesUpdate(workshop_id=locked.id, data=doc.get_update()))
 
 
 def _has_rows(workshop_id: int) -> bool:
@@ -171,7 +164,7 @@ def apply_update(actor: Actor, value, client_id: str | None = None) -> dict:
     update = decode_update(value)
 
     def apply(workshop: Workshop) -> dict:
-        _editable(workshop)
+        require_open(workshop)
         loaded = _load(workshop.id)
         _apply_checked(loaded, update)
         _persist(workshop.id, loaded, update)
@@ -182,12 +175,11 @@ def apply_update(actor: Actor, value, client_id: str | None = None) -> dict:
 
 def insert_results(actor: Actor, client_id: str | None = None) -> dict:
     """Append the vote ranking to the minutes → {update} to relay. Raises Forbidden, PhaseError, TooLarge."""
-    if not actor.is_facilitator:
-        raise Forbidden("Seuls les animateurs insèrent les résultats.")
+    require_facilitator(actor, "insérer les résultats du vote")
     rows = ranking(actor)
 
     def apply(workshop: Workshop) -> dict:
-        _editable(workshop)
+        require_open(workshop)
         loaded = _load(workshop.id)
         before = loaded.doc.get_state()
         loaded.text.insert(len(loaded.text), results_markdown(rows))
@@ -204,26 +196,25 @@ def b64encode(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
-EXPORTS = {
-    "md": ("text/markdown; charset=utf-8", "md"),
-    "html": ("text/html; charset=utf-8", "html"),
-    "odt": ("application/vnd.oasis.opendocument.text", "odt"),
-}
+EXPORTS = ("md", "html", "odt")
+
+
+def minutes_title(workshop: Workshop) -> str:
+    return f"Compte rendu — {workshop.title}"
 
 
 def export_minutes(actor: Actor, fmt: str) -> tuple[str | bytes, str, str]:
-    """(body, mimetype, filename): the minutes followed by their register. Raises Invalid."""
+    """(body, mimetype, filename): the minutes followed by their register, as Markdown, ODT or, for `html`,
+    the sanitised HTML that the blueprint's printable page wraps. Raises Invalid."""
     if fmt not in EXPORTS:
         raise Invalid("« format » doit valoir md, html ou odt.", field="format")
     workshop = actor.workshop
     text = current_text(workshop)
     source = text + register_markdown(extract_register(text))
-    title = f"Compte rendu — {workshop.title}"
     if fmt == "md":
         body = source
     elif fmt == "html":
-        body = to_print_html(source, title)
+        body = render_markdown(source)
     else:
-        body = to_odt(source, title)
-    mimetype, ext = EXPORTS[fmt]
-    return body, mimetype, f"compte-rendu-{workshop.code}.{ext}"
+        body = to_odt(source, minutes_title(workshop))
+    return body, MIMETYPES[fmt], f"compte-rendu-{workshop.code}.{fmt}"

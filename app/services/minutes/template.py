@@ -4,31 +4,23 @@ Everything that comes from users (titles, names, idea texts) is escaped so it
 reads as plain text and can never start a /décision or /action line.
 """
 
-import re
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
+from app.lib.escape import md_escape
 from app.lib.themes import THEMES
+from app.lib.timezone import local
 from models import Participant, Workshop, db
 
-PARIS = ZoneInfo("Europe/Paris")
 MONTHS = "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split()
-# Only what can start markup mid-line: user text never begins a line in what we write.
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
-
-
-def md_escape(text: str) -> str:
-    """One line of user text as literal Markdown (no markup, no tags, no line breaks)."""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text or "").split()))
 
 
 def french_datetime(value: datetime | None) -> str:
     if value is None:
         return "à préciser"
-    local = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(PARIS)
-    return f"{local.day} {MONTHS[local.month - 1]} {local.year}, {local.hour} h {local.minute:02d}"
+    when = local(value)
+    return f"{when.day} {MONTHS[when.month - 1]} {when.year}, {when.hour} h {when.minute:02d}"
 
 
 def _attendance(workshop: Workshop) -> tuple[int, int]:

@@ -18,7 +18,7 @@ from sqlalchemy import delete, or_, select
 
 from app.services.core.actors import Actor
 from app.services.core.unit_of_work import record, run_command
-from app.services.privacy.rights import anonymise_record, rewrite_json, scrub
+from app.services.privacy.scrub import anonymise_record, rewrite_json, scrub
 from models import CommandResult, Connection, Participant, Workshop, db, utcnow
 
 

@@ -1,75 +1,30 @@
 """Participants' rights without an account: export, erase one's name, delete one's contributions.
 
-A name can sit in more places than the participants table: idea events carry
-`author {id, name}`, the speaking queue carries names, idempotent command
-answers repeat both. `scrub` rewrites those JSON documents in place so the
-event log, sync and exports stop showing the name. Each act is itself logged
-as an event that carries ids and counts, never a name.
+A name can sit in more places than the participants table: `scrub` (shared
+with retention) rewrites the stored JSON so the event log, sync and exports
+stop showing it. Each act is itself logged as an event that carries ids and
+counts, never a name.
 """
 
 from sqlalchemy import delete, select
 
 from app.services.core.actors import Actor
-from app.services.core.errors import Forbidden, Invalid, NotFound, PhaseError
+from app.services.core.errors import Forbidden
+from app.services.core.guards import require_facilitator, require_open
+from app.services.core.lookup import owned
 from app.services.core.unit_of_work import record, run_command
+from app.services.privacy.retention import retention_ends
+from app.services.privacy.scrub import ANON_NAME, anonymise_record, redact_ideas, rewrite_json, scrub
 from app.services.workshop import votes as vote_service
 from app.services.workshop.ideas import idea_dict
 from app.services.workshop.session import hands_of
-from models import CommandResult, Event, Idea, Participant, Vote, Workshop, db, utcnow
+from app.services.workshop.tallies import record_tallies
+from models import Idea, Participant, Vote, Workshop, db, utcnow
 
-ANON_NAME = "participant anonymisé"
-# JSON keys under which a participant appears as {id, name, ...}.
-PERSON_KEYS = frozenset({"author", "speaking", "queue", "participant", "online"})
 MINUTES_NOTE = (
     "Le compte rendu est un texte collectif rédigé par le groupe : il n'est rattaché à aucun participant "
     "et n'est donc pas inclus ici. Demandez à l'animateur de corriger un passage qui vous concerne."
 )
-
-
-def scrub(value, ids: set[int] | None, person: bool = False):
-    """A copy of a JSON value where the participants `ids` (all when None) are renamed ANON_NAME."""
-    if isinstance(value, list):
-        return [scrub(item, ids, person) for item in value]
-    if not isinstance(value, dict):
-        return value
-    out = {key: scrub(item, ids, key in PERSON_KEYS) for key, item in value.items()}
-    pid = out.get("id")
-    is_participant = isinstance(pid, int) and not isinstance(pid, bool) and out.get("role") != "facilitator"
-    if person and "name" in out and is_participant and (ids is None or pid in ids):
-        out["name"] = ANON_NAME
-        if "organisation" in out:
-            out["organisation"] = ""
-    return out
-
-
-def redact_ideas(value, idea_ids: set[int]):
-    """A copy of a JSON value where the text of the ideas `idea_ids` is blanked (deleted contributions)."""
-    if isinstance(value, list):
-        return [redact_ideas(item, idea_ids) for item in value]
-    if not isinstance(value, dict):
-        return value
-    out = {key: redact_ideas(item, idea_ids) for key, item in value.items()}
-    if "column_id" in out and "text" in out and out.get("id") in idea_ids:
-        out["text"] = ""
-    return out
-
-
-def rewrite_json(workshop_id: int, fix) -> int:
-    """Apply `fix` to every event and stored command answer of a workshop; returns rows changed."""
-    changed = 0
-    for model, attr in ((Event, "data"), (CommandResult, "response")):
-        for row in db.session.execute(select(model).filter_by(workshop_id=workshop_id)).scalars():
-            new = fix(getattr(row, attr))
-            if new != getattr(row, attr):
-                setattr(row, attr, new)
-                changed += 1
-    return changed
-
-
-def anonymise_record(participant: Participant) -> None:
-    participant.name = ANON_NAME
-    participant.organisation = ""
-    participant.anonymised = True
 
 
 def target_participant(actor: Actor, participant_id=None) -> Participant:
@@ -78,20 +33,13 @@ def target_participant(actor: Actor, participant_id=None) -> Participant:
         if actor.participant is None:
             raise Forbidden("Cette action concerne un participant : indiquez son identifiant.")
         return actor.participant
-    if not actor.is_facilitator:
-        raise Forbidden("Seuls les animateurs agissent pour le compte d'un participant.")
-    if isinstance(participant_id, bool) or not isinstance(participant_id, int):
-        raise Invalid("« participant_id » doit être un identifiant.", field="participant_id")
-    participant = db.session.get(Participant, participant_id)
-    if participant is None or participant.workshop_id != actor.workshop.id:
-        raise NotFound("Participant inconnu dans cet atelier.")
-    return participant
+    require_facilitator(actor, "agir pour le compte d'un participant")
+    missing = "Participant inconnu dans cet atelier."
+    return owned(Participant, participant_id, actor.workshop.id, missing, field="participant_id")
 
 
 def export_participant(actor: Actor, participant_id=None) -> dict:
     """Everything the workshop keeps about one participant, as JSON. Raises Forbidden, Invalid, NotFound."""
-    from app.services.privacy.retention import retention_ends
-
     participant = target_participant(actor, participant_id)
     workshop = actor.workshop
     ideas = _ideas_of(participant)
@@ -170,13 +118,13 @@ def delete_contributions(actor: Actor, participant_id=None, client_id=None) -> d
     target_id = target_participant(actor, participant_id).id
 
     def apply(workshop: Workshop) -> dict:
-        if workshop.phase == "closed":
-            raise PhaseError("L'atelier est clos : ses résultats sont figés. Vous pouvez encore effacer votre nom.")
+        require_open(workshop)
         participant = db.session.get(Participant, target_id)
         _leave_queue(workshop, participant.id)
         voted = _delete_votes(participant)
         idea_ids = _delete_ideas(workshop, participant)
-        _announce_tallies(workshop, voted - idea_ids)
+        db.session.flush()
+        record_tallies(workshop, voted - idea_ids)
         _erase_name(workshop, participant)
         rewrite_json(workshop.id, lambda doc: redact_ideas(doc, idea_ids))
         data = {"participant_id": participant.id, "ideas": len(idea_ids), "votes": len(voted)}
@@ -218,15 +166,3 @@ def _delete_ideas(workshop: Workshop, participant: Participant) -> set[int]:
         deleted.add(idea.id)
     db.session.flush()
     return deleted
-
-
-def _announce_tallies(workshop: Workshop, idea_ids: set[int]) -> None:
-    if not idea_ids:
-        return
-    db.session.flush()
-    current = vote_service.tallies(workshop, idea_ids)
-    rows = [{"idea_id": i, **current.get(i, vote_service.empty_tally(workshop))} for i in sorted(idea_ids)]
-    data = {"tallies": rows}
-    if len(rows) == 1:
-        data.update(rows[0])
-    record(workshop, "vote.tally", data)

@@ -30,11 +30,7 @@ def status(value, field: str = "status") -> str:
 
 
 def progress(value, field: str = "progress") -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise Invalid(f"« {field} » doit être un nombre entier entre 0 et 100.", field=field)
-    if not 0 <= value <= 100:
-        raise Invalid(f"« {field} » doit être entre 0 et 100.", field=field)
-    return value
+    return v.integer(value, field, lo=0, hi=100)
 
 
 def due(value, field: str = "due") -> str:

@@ -7,13 +7,15 @@ import csv
 import io
 import json
 
+from app.lib.escape import csv_safe
+from app.lib.formats import MIMETYPES
 from app.services.core.errors import Invalid
-from app.services.core.unit_of_work import committed
+from app.services.core.unit_of_work import transaction
 from app.services.roadmaps import fields as rf
-from app.services.roadmaps.operations import apply_changes, get_roadmap, history, require_facilitator, roadmap_dict
+from app.services.roadmaps.operations import apply_changes, get_roadmap, history, require_user, roadmap_dict
 from models import Roadmap, User
 
-FORMATS = {"md": "text/markdown; charset=utf-8", "csv": "text/csv; charset=utf-8", "json": "application/json"}
+FORMATS = ("md", "csv", "json")
 EXPORT_COLUMNS = [
     "id",
     "axis",
@@ -37,7 +39,7 @@ def export_roadmap(roadmap: Roadmap, user: User | None, fmt: str) -> tuple[str, 
         raise Invalid("« format » doit valoir md, csv ou json.", field="format")
     data = export_data(roadmap, user)
     writers = {"md": to_markdown, "csv": to_csv, "json": lambda d: json.dumps(d, ensure_ascii=False, indent=2)}
-    return writers[fmt](data), FORMATS[fmt], f"feuille-de-route-{roadmap.id}.{fmt}"
+    return writers[fmt](data), MIMETYPES[fmt], f"feuille-de-route-{roadmap.id}.{fmt}"
 
 
 def export_data(roadmap: Roadmap, user: User | None) -> dict:
@@ -45,11 +47,6 @@ def export_data(roadmap: Roadmap, user: User | None) -> dict:
     for item, action in zip(data["actions"], roadmap.actions, strict=True):
         item["history"] = history(action)
     return data
-
-
-def _csv_safe(value: str) -> str:
-    """Neutralise spreadsheet formulas (CSV injection)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 def source_label(source: dict) -> str:
@@ -85,7 +82,7 @@ def to_csv(data: dict) -> str:
         ]
         milestones = "; ".join(milestone_label(m) for m in a["milestones"])
         sources = " | ".join(source_label(s) for s in a["sources"])
-        writer.writerow([a["id"], *map(_csv_safe, cells), a["progress"], _csv_safe(milestones), _csv_safe(sources)])
+        writer.writerow([a["id"], *map(csv_safe, cells), a["progress"], csv_safe(milestones), csv_safe(sources)])
     return out.getvalue()
 
 
@@ -133,7 +130,7 @@ def import_csv(user: User | None, roadmap_id, body: bytes | str) -> dict:
 
     Raises Unauthorized, NotFound, Invalid (with `row` and `field` naming the bad cell).
     """
-    require_facilitator(user)
+    require_user(user)
     roadmap = get_roadmap(roadmap_id, user)
     rows = _rows(_decode(body))
     actions = {a.id: a for a in roadmap.actions}
@@ -143,7 +140,7 @@ def import_csv(user: User | None, roadmap_id, body: bytes | str) -> dict:
         if action_id in seen:
             raise Invalid(f"Ligne {number} : l'action {action_id} apparaît deux fois.", row=number, field="id")
         seen.add(action_id)
-    with committed():
+    with transaction():
         changed = sum(apply_changes(actions[aid], user, fields) > 0 for _, aid, fields in updates)
     return {"rows": len(updates), "updated": changed}
 

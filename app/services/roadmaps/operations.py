@@ -9,19 +9,20 @@ from sqlalchemy import select
 
 from app.services.core import validation as v
 from app.services.core.errors import Invalid, NotFound, Unauthorized
+from app.services.core.lookup import owned
+from app.services.core.territories import territory_id
 from app.services.core.titled import retitle
-from app.services.core.unit_of_work import committed
+from app.services.core.unit_of_work import transaction
 from app.services.roadmaps import fields as rf
 from app.services.roadmaps.sources import add_idea_source, log_change, resolve_ideas, source_dicts
-from app.services.workshop.workshops import _territory_id
 from models import Action, Axis, Roadmap, Territory, User, db
 
 MAX_AXES = 12
 TRACKED = ("title", "axis", "description", "lead", "partners", "cities", "due", "status", "progress", "milestones")
 
 
-def require_facilitator(user: User | None) -> User:
-    """Raises Unauthorized."""
+def require_user(user: User | None) -> User:
+    """Roadmaps are edited by any logged-in user, so that is all this checks. Raises Unauthorized."""
     if user is None:
         raise Unauthorized("Connexion d'animateur requise.")
     return user
@@ -37,7 +38,7 @@ def visible_roadmaps(user: User | None) -> list[Roadmap]:
 
 def get_roadmap(roadmap_id, user: User | None = None) -> Roadmap:
     """Raises NotFound (also for an unpublished roadmap and a visitor)."""
-    roadmap = db.session.get(Roadmap, roadmap_id) if _is_id(roadmap_id) else None
+    roadmap = db.session.get(Roadmap, roadmap_id) if v.is_int(roadmap_id) else None
     if roadmap is None or (not roadmap.published and user is None):
         raise NotFound("Feuille de route introuvable.")
     return roadmap
@@ -45,27 +46,20 @@ def get_roadmap(roadmap_id, user: User | None = None) -> Roadmap:
 
 def get_action(roadmap: Roadmap, action_id) -> Action:
     """Raises NotFound."""
-    action = db.session.get(Action, action_id) if _is_id(action_id) else None
-    if action is None or action.roadmap_id != roadmap.id:
-        raise NotFound("Action introuvable dans cette feuille de route.")
-    return action
+    return owned(Action, action_id, roadmap.id, "Action introuvable dans cette feuille de route.", owner="roadmap_id")
 
 
 def axis_of(roadmap: Roadmap, axis_id, field: str = "axis_id") -> Axis:
     """Raises Invalid naming the field."""
     for axis in roadmap.axes:
-        if _is_id(axis_id) and axis.id == axis_id:
+        if v.is_int(axis_id) and axis.id == axis_id:
             return axis
     raise Invalid(f"« {field} » : axe inconnu dans cette feuille de route.", field=field)
 
 
-def _is_id(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
 def create_roadmap(user: User | None, data: dict) -> Roadmap:
     """Create a roadmap with its axes. Raises Unauthorized, Invalid."""
-    require_facilitator(user)
+    require_user(user)
     if not isinstance(data, dict):
         raise Invalid("Le corps doit être un objet JSON.")
     roadmap = Roadmap(
@@ -77,15 +71,15 @@ def create_roadmap(user: User | None, data: dict) -> Roadmap:
         created_by_id=user.id,
     )
     roadmap.axes = [Axis(title=t, position=i) for i, t in enumerate(_axis_titles(data.get("axes")))]
-    db.session.add(roadmap)
-    db.session.commit()
+    with transaction():
+        db.session.add(roadmap)
     return roadmap
 
 
 def _territory(value) -> int:
     if value in (None, ""):
         raise Invalid("« territory » est obligatoire.", field="territory")
-    return _territory_id(value)
+    return territory_id(value)
 
 
 def _axis_titles(value) -> list[str]:
@@ -97,11 +91,11 @@ def _axis_titles(value) -> list[str]:
 
 def update_roadmap(user: User | None, roadmap_id, data: dict) -> Roadmap:
     """Patch title, description, year, territory, published or axes. Raises Unauthorized, NotFound, Invalid."""
-    require_facilitator(user)
+    require_user(user)
     roadmap = get_roadmap(roadmap_id, user)
     if not isinstance(data, dict):
         raise Invalid("Le corps doit être un objet JSON.")
-    with committed():
+    with transaction():
         if "title" in data:
             roadmap.title = v.text(data["title"], "title", max_len=200)
         if "description" in data:
@@ -145,11 +139,11 @@ def new_action(user: User, roadmap: Roadmap, data: dict) -> Action:
 
 def create_action(user: User | None, roadmap_id, data: dict) -> Action:
     """Add an action, optionally with source ideas. Raises Unauthorized, NotFound, Invalid, Forbidden."""
-    require_facilitator(user)
+    require_user(user)
     roadmap = get_roadmap(roadmap_id, user)
     if not isinstance(data, dict):
         raise Invalid("Le corps doit être un objet JSON.")
-    with committed():
+    with transaction():
         action = new_action(user, roadmap, data)
         for idea in resolve_ideas(user, data.get("source_ideas", [])):
             add_idea_source(action, idea, user)
@@ -158,12 +152,12 @@ def create_action(user: User | None, roadmap_id, data: dict) -> Action:
 
 def update_action(user: User | None, roadmap_id, action_id, data: dict) -> Action:
     """Patch an action; each changed field is a history row. Raises Unauthorized, NotFound, Invalid, Forbidden."""
-    require_facilitator(user)
+    require_user(user)
     roadmap = get_roadmap(roadmap_id, user)
     action = get_action(roadmap, action_id)
     if not isinstance(data, dict):
         raise Invalid("Le corps doit être un objet JSON.")
-    with committed():
+    with transaction():
         changes = rf.action_fields(data, territory_cities(roadmap), creating=False)
         if "axis_id" in data:
             changes["axis"] = axis_of(roadmap, data["axis_id"])
@@ -210,7 +204,7 @@ def roadmap_summary(roadmap: Roadmap) -> dict:
 
 
 def roadmap_dict(roadmap: Roadmap, user: User | None) -> dict:
-    """The roadmap with its actions and each action's sources (CONTRACT §2)."""
+    """The roadmap with its actions and each action's sources (docs/protocol.md §2)."""
     sources = source_dicts([s for a in roadmap.actions for s in a.sources], user)
     out = roadmap_summary(roadmap)
     out["cities"] = territory_cities(roadmap)

@@ -8,7 +8,9 @@ from sqlalchemy import select
 
 from app.services.core import validation as v
 from app.services.core.actors import Actor
-from app.services.core.errors import Conflict, Forbidden, Invalid, NotFound, PhaseError
+from app.services.core.errors import Conflict, Invalid, NotFound, PhaseError
+from app.services.core.guards import require_facilitator
+from app.services.core.lookup import group_of, idea_of
 from app.services.core.unit_of_work import record, run_command
 from app.services.minutes.operations import register
 from app.services.roadmaps import fields as rf
@@ -16,12 +18,12 @@ from app.services.roadmaps.operations import action_dict, axis_of, get_action, g
 from app.services.roadmaps.sources import add_idea_source, add_minutes_source
 from app.services.workshop import votes as vote_service
 from app.services.workshop.ideas import idea_dict
-from models import Action, Group, Idea, Roadmap, User, Workshop, db
+from models import Action, Idea, Roadmap, User, Workshop, db
 
 ORIGINS = ("idea_id", "group_id", "minutes_line")
 
 
-def promote_idea(actor: Actor, payload: dict, client_id: str | None = None) -> dict:
+def promote_to_action(actor: Actor, payload: dict, client_id: str | None = None) -> dict:
     """Make (or feed) a roadmap action from an idea, a group or a minutes line, keeping provenance.
 
     Payload: one of idea_id / group_id / minutes_line; roadmap_id; then axis_id
@@ -29,8 +31,7 @@ def promote_idea(actor: Actor, payload: dict, client_id: str | None = None) -> d
     Raises Forbidden, PhaseError, Invalid, NotFound, Conflict; emits idea.promoted
     per idea, or minutes.promoted for a minutes line.
     """
-    if not actor.is_facilitator:
-        raise Forbidden("Seuls les animateurs versent des idées dans une feuille de route.")
+    require_facilitator(actor, "verser des idées dans une feuille de route")
     if not isinstance(payload, dict):
         raise Invalid("La commande attend un objet.")
     given = [key for key in ORIGINS if payload.get(key) is not None]
@@ -62,16 +63,10 @@ def promote_idea(actor: Actor, payload: dict, client_id: str | None = None) -> d
 
 def _ideas(workshop: Workshop, key: str, value) -> tuple[list[Idea], str]:
     """The ideas to promote and a default action title. Raises Invalid, NotFound."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise Invalid(f"« {key} » doit être un identifiant.", field=key)
     if key == "idea_id":
-        idea = db.session.get(Idea, value)
-        if idea is None or idea.workshop_id != workshop.id:
-            raise NotFound("Idée inconnue dans cet atelier.")
+        idea = idea_of(workshop, value, field=key)
         return [idea], idea.text
-    group = db.session.get(Group, value)
-    if group is None or group.workshop_id != workshop.id:
-        raise NotFound("Groupe inconnu dans cet atelier.")
+    group = group_of(workshop, value, field=key)
     ideas = list(db.session.execute(select(Idea).filter_by(group_id=group.id).order_by(Idea.id)).unique().scalars())
     if not ideas:
         raise Invalid("Ce groupe ne contient aucune idée.", field="group_id")

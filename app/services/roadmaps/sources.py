@@ -6,13 +6,12 @@ where it came from after the idea is edited or deleted.
 
 from collections import defaultdict
 
-from sqlalchemy import select
-
 from app.lib import majority
 from app.lib.themes import THEMES
+from app.services.core import validation as v
 from app.services.core.actors import Viewer
 from app.services.core.errors import Forbidden, Invalid
-from app.services.core.visibility import idea_hidden, tallies_hidden
+from app.services.core.visibility import view_source
 from app.services.workshop import votes as vote_service
 from app.services.workshop.ideas import idea_dict
 from models import Action, ActionChange, ActionSource, Idea, User, Workshop, db
@@ -28,7 +27,7 @@ def resolve_ideas(user: User, idea_ids, field: str = "source_ideas") -> list[Ide
         )
     ideas = []
     for position, idea_id in enumerate(dict.fromkeys(idea_ids), 1):
-        if isinstance(idea_id, bool) or not isinstance(idea_id, int):
+        if not v.is_int(idea_id):
             raise Invalid(f"« {field} » : l'élément {position} n'est pas un identifiant d'idée.", field=field)
         idea = db.session.get(Idea, idea_id)
         if idea is None:
@@ -135,29 +134,9 @@ def _source_dict(source: ActionSource, workshop: Workshop, live: dict, facilitat
         out.update(
             profile=tally["profile"], grade=grade, grade_label=majority.GRADES[grade] if grade is not None else None
         )
-    if not facilitator and tallies_hidden(workshop.phase, workshop.settings, Viewer(False)):
-        out.update(votes=None, profile=None, grade=None, grade_label=None)
-    if not facilitator and _idea_still_private(source, workshop):
-        out.update(text=None, hidden=True)
-    return out
+    return view_source(out, workshop.phase, workshop.settings, Viewer(facilitator), lambda: _board_idea(source))
 
 
-def _idea_still_private(source: ActionSource, workshop: Workshop) -> bool:
-    """The board's own rule: a private-brainstorm idea is not shown to others before it is revealed."""
-    if source.idea_id is None or workshop.phase not in ("setup", "brainstorm"):
-        return False
-    idea = db.session.get(Idea, source.idea_id)
-    return idea is not None and idea_hidden(idea_dict(idea), workshop.phase, workshop.settings, Viewer(False))
-
-
-def actions_citing(idea_ids: list[int]) -> dict[int, list[dict]]:
-    """For the board: per idea id, the actions it already feeds ({id, roadmap_id, title})."""
-    stmt = (
-        select(ActionSource.idea_id, Action.id, Action.roadmap_id, Action.title)
-        .join(Action, Action.id == ActionSource.action_id)
-        .where(ActionSource.idea_id.in_(idea_ids))
-    )
-    out: dict[int, list[dict]] = defaultdict(list)
-    for idea_id, action_id, roadmap_id, title in db.session.execute(stmt):
-        out[idea_id].append({"id": action_id, "roadmap_id": roadmap_id, "title": title})
-    return dict(out)
+def _board_idea(source: ActionSource) -> dict | None:
+    idea = db.session.get(Idea, source.idea_id) if source.idea_id is not None else None
+    return idea_dict(idea) if idea is not None else None

@@ -42,13 +42,15 @@ def totals(data: dict) -> dict:
     return {"actions": len(actions), "done": sum(a["status"] == "done" for a in actions), "progress": mean}
 
 
-# --- timeline (server-rendered SVG) -----------------------------------------
-
-WIDTH, LABEL_W, PAD, ROW_H, TOP = 960, 330, 16, 30, 44
+# --- timeline ----------------------------------------------------------------
 
 
 def timeline(data: dict, today: date | None = None) -> dict:
-    """Geometry for the SVG: quarter ticks, one row per dated action (due marker, milestones)."""
+    """Dated actions on a scale of whole years: each position is a fraction (0 to 1) of that span.
+
+    Quarters {label, start, end}, one row per dated action {action, start, end, due, milestones},
+    today (None outside the span) and the undated actions.
+    """
     today = today or date.today()
     dated = [a for a in data["actions"] if rf.due_date(a["due"]) or a["milestones"]]
     years = [data.get("year") or today.year]
@@ -57,20 +59,20 @@ def timeline(data: dict, today: date | None = None) -> dict:
     start, end = date(min(years), 1, 1), date(max(years), 12, 31)
     span = (end - start).days or 1
 
-    def x(day: date) -> float:
-        return round(LABEL_W + (day - start).days / span * (WIDTH - LABEL_W - PAD), 1)
+    def at(day: date) -> float:
+        return (day - start).days / span
 
-    ticks = []
-    for year in range(start.year, end.year + 1):
-        for q in range(4):
-            begin, finish = date(year, 3 * q + 1, 1), rf.due_date(f"{year}-T{q + 1}")
-            ticks.append({"x": x(begin), "mid": round((x(begin) + x(finish)) / 2, 1), "label": f"T{q + 1} {year}"})
-    rows = [_row(a, i, x) for i, a in enumerate(dated)]
-    height = TOP + ROW_H * max(len(rows), 1) + PAD
-    today_x = x(today) if start <= today <= end else None
-    undated = [a for a in data["actions"] if a not in dated]
-    return {"width": WIDTH, "height": height, "label_w": LABEL_W, "top": TOP, "ticks": ticks, "rows": rows,
-            "today_x": today_x, "undated": undated, "right": WIDTH - PAD}  # fmt: skip
+    quarters = [
+        {"label": f"T{q + 1} {year}", "start": at(date(year, 3 * q + 1, 1)), "end": at(rf.due_date(f"{year}-T{q + 1}"))}
+        for year in range(start.year, end.year + 1)
+        for q in range(4)
+    ]
+    return {
+        "quarters": quarters,
+        "rows": [_row(a, at) for a in dated],
+        "today": at(today) if start <= today <= end else None,
+        "undated": [a for a in data["actions"] if a not in dated],
+    }
 
 
 def _dates(action: dict) -> list[date]:
@@ -79,27 +81,16 @@ def _dates(action: dict) -> list[date]:
     return days + ([due] if due else [])
 
 
-def _row(action: dict, index: int, x) -> dict:
-    y = TOP + ROW_H * index + ROW_H / 2
+def _row(action: dict, at) -> dict:
     days = _dates(action)
     due = rf.due_date(action["due"])
-    title = action["title"]
     return {
         "action": action,
-        "y": y,
-        "label": title if len(title) <= 44 else title[:43] + "…",
-        "x1": x(min(days)),
-        "x2": x(max(days)),
-        "due_x": x(due) if due else None,
-        "milestones": [
-            {**m, "x": x(date.fromisoformat(m["date"])), "points": _diamond(x(date.fromisoformat(m["date"])), y)}
-            for m in action["milestones"]
-        ],
+        "start": at(min(days)),
+        "end": at(max(days)),
+        "due": at(due) if due else None,
+        "milestones": [{**m, "at": at(date.fromisoformat(m["date"]))} for m in action["milestones"]],
     }
-
-
-def _diamond(cx: float, cy: float, r: float = 6) -> str:
-    return f"{cx},{cy - r} {cx + r},{cy} {cx},{cy + r} {cx - r},{cy}"
 
 
 # --- « Pourquoi cette action ? » ------------------------------------------

@@ -2,6 +2,7 @@
 
 from sqlalchemy import select
 
+from app.services.core import validation as v
 from app.services.core.actors import Actor
 from app.services.core.unit_of_work import events_since
 from app.services.core.visibility import view_event, view_idea
@@ -15,7 +16,7 @@ SYNC_WINDOW = 500
 
 
 def snapshot(actor: Actor) -> dict:
-    """The whole board as this actor may see it (CONTRACT §4)."""
+    """The whole board as this actor may see it (docs/protocol.md §4)."""
     workshop = actor.workshop
     viewer = actor.viewer()
     tallies = vote_service.tallies(workshop)
@@ -78,7 +79,7 @@ def sync(actor: Actor, since) -> dict:
     """
     workshop = actor.workshop
     db.session.refresh(workshop)
-    if isinstance(since, bool) or not isinstance(since, int) or since < 0:
+    if not v.is_int(since) or since < 0:
         since = 0
     now = utcnow().isoformat()
     if since == 0 or since > workshop.last_seq or workshop.last_seq - since > SYNC_WINDOW:

@@ -8,14 +8,13 @@ Also the attendance sheet (CSV) for the organiser's records.
 
 import csv
 import io
-from datetime import datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 
+from app.lib.escape import csv_safe
+from app.lib.timezone import local
 from app.services.core.actors import Actor
-from app.services.core.errors import Forbidden
-from app.services.workshop.exports import _csv_safe
+from app.services.core.guards import require_facilitator
 from models import Idea, Participant, Vote, db
 
 SIDES = ("room", "remote")
@@ -23,21 +22,16 @@ NO_ORGANISATION = "Non renseignée"
 TABLES_ORGANISATION = "Tables sans appareil"
 
 
-def _facilitator(actor: Actor, what: str) -> None:
-    if not actor.is_facilitator:
-        raise Forbidden(f"Seuls les animateurs {what}.")
-
-
 def _blank() -> dict:
     return {"participants": 0, "people": 0, "tables": 0, "ideas": 0, "proxy_ideas": 0, "voters": 0, "votes": 0}
 
 
 def _side(p: Participant) -> str:
-    return "room" if p.table_size is not None or p.attendance == "room" else "remote"
+    return "room" if p.is_table or p.attendance == "room" else "remote"
 
 
 def _org_key(p: Participant) -> tuple[str, str]:
-    if p.table_size is not None:
+    if p.is_table:
         return "\x00tables", TABLES_ORGANISATION
     name = (p.organisation or "").strip()
     return (name.casefold(), name) if name else ("\x00none", NO_ORGANISATION)
@@ -50,7 +44,7 @@ def _participants(workshop_id: int) -> list[Participant]:
 
 def equity_report(actor: Actor) -> dict:
     """Contributions, votes and speaking turns by side and organisation. Raises Forbidden."""
-    _facilitator(actor, "voient le tableau d'équité")
+    require_facilitator(actor, "voir le tableau d'équité")
     workshop = actor.workshop
     people = {p.id: p for p in _participants(workshop.id)}
     sides = {s: _blank() | {"turns": 0, "waiting": 0} for s in SIDES}
@@ -64,7 +58,7 @@ def equity_report(actor: Actor) -> dict:
         for bucket in (sides[_side(p)], org(p)):
             bucket["participants"] += 1
             bucket["people"] += p.table_size or 1
-            bucket["tables"] += 1 if p.table_size is not None else 0
+            bucket["tables"] += 1 if p.is_table else 0
     facilitator_ideas = _count_ideas(workshop.id, people, sides, org)
     _count_votes(workshop.id, people, sides, org)
     _count_turns(workshop.hands or {}, people, sides, org)
@@ -134,35 +128,23 @@ def _with_shares(sides: dict) -> dict:
     return sides
 
 
-def _paris() -> ZoneInfo | None:
-    try:
-        return ZoneInfo("Europe/Paris")
-    except ZoneInfoNotFoundError:  # no tz database: keep UTC rather than fail the export
-        return None
-
-
-def _local(moment: datetime) -> str:
-    zone = _paris()
-    return (moment.astimezone(zone) if zone else moment).isoformat(timespec="seconds")
-
-
 ATTENDANCE_HEADER = ["nom", "organisation", "presence", "arrivee", "type", "personnes"]
 
 
 def attendance_csv(actor: Actor) -> str:
     """Attendance sheet: name, organisation, room/remote, arrival time, one row per participant or table. Raises Forbidden."""
-    _facilitator(actor, "exportent la feuille d'émargement")
+    require_facilitator(actor, "exporter la feuille d'émargement")
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(ATTENDANCE_HEADER)
     for p in _participants(actor.workshop.id):
         writer.writerow(
             [
-                _csv_safe(p.name),
-                _csv_safe(p.organisation or ""),
+                csv_safe(p.name),
+                csv_safe(p.organisation or ""),
                 "salle" if _side(p) == "room" else "à distance",
-                _local(p.joined_at),
-                "table" if p.table_size is not None else "participant",
+                local(p.joined_at).isoformat(timespec="seconds"),
+                "table" if p.is_table else "participant",
                 p.table_size or 1,
             ]
         )

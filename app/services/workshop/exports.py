@@ -1,4 +1,4 @@
-"""Workshop exports (CONTRACT §2): Markdown report, CSV of ideas (or groups) with votes, JSON of everything.
+"""Workshop exports (docs/protocol.md §2): Markdown report, CSV of ideas (or groups) with votes, JSON of everything.
 
 Exports carry tallies, never who voted for what; in an `anonymous` workshop
 they carry no author names either, since reports travel beyond the room.
@@ -8,22 +8,25 @@ import csv
 import io
 import json
 
+from app.lib.escape import csv_safe, md_escape
+from app.lib.formats import MIMETYPES
 from app.lib.majority import GRADES
 from app.services.core.actors import Actor
-from app.services.core.errors import Forbidden, Invalid
+from app.services.core.errors import Invalid
+from app.services.core.guards import require_facilitator
+from app.services.core.visibility import exported_idea
 from app.services.minutes import operations as minutes_service
 from app.services.workshop import votes as vote_service
 from app.services.workshop.board import snapshot
 from app.services.workshop.results import group_ranking, ranking
 
-FORMATS = {"md": "text/markdown; charset=utf-8", "csv": "text/csv; charset=utf-8", "json": "application/json"}
+FORMATS = ("md", "csv", "json")
 SCOPES = ("ideas", "groups")
 
 
 def export_workshop(actor: Actor, fmt: str, scope: str = "ideas") -> tuple[str, str, str]:
     """(body, mimetype, filename); `scope` picks the CSV's rows (ideas or groups). Raises Forbidden, Invalid."""
-    if not actor.is_facilitator:
-        raise Forbidden("Seuls les animateurs exportent l'atelier.")
+    require_facilitator(actor, "exporter l'atelier")
     if fmt not in FORMATS:
         raise Invalid("« format » doit valoir md, csv ou json.", field="format")
     if scope not in SCOPES:
@@ -36,15 +39,13 @@ def export_workshop(actor: Actor, fmt: str, scope: str = "ideas") -> tuple[str, 
     else:
         body = json.dumps(data, ensure_ascii=False, indent=2)
     suffix = "-groupes" if fmt == "csv" and scope == "groups" else ""
-    return body, FORMATS[fmt], f"atelier-{actor.workshop.code}{suffix}.{fmt}"
+    return body, MIMETYPES[fmt], f"atelier-{actor.workshop.code}{suffix}.{fmt}"
 
 
 def workshop_report(actor: Actor) -> dict:
     snap = snapshot(actor)
     register = minutes_service.register(actor.workshop)
-    ideas = snap["ideas"]
-    if actor.workshop.settings.get("anonymous"):
-        ideas = [dict(i, author=None) for i in ideas]
+    ideas = [exported_idea(i, actor.workshop.settings) for i in snap["ideas"]]
     return {
         "workshop": snap["workshop"],
         "columns": snap["columns"],
@@ -59,55 +60,43 @@ def workshop_report(actor: Actor) -> dict:
     }
 
 
-def _mj(data: dict) -> bool:
-    return data["workshop"]["settings"].get("vote_method") == "majority_judgment"
-
-
 def to_csv(data: dict) -> str:
     """One row per idea, in board order, with its votes, rank and (majority judgment) grade and profile."""
     columns = {c["id"]: c["title"] for c in data["columns"]}
     groups = {g["id"]: g["label"] for g in data["groups"]}
     ranks = {r["idea_id"]: r for r in data["results"]}
+    mj = vote_service.is_majority(data["workshop"]["settings"])
     out = io.StringIO()
     writer = csv.writer(out)
     header = ["idea_id", "column", "group", "text", "author", "proxy", "votes", "rank", "grade"]
-    writer.writerow(header + (GRADES if _mj(data) else []))
+    writer.writerow(header + (GRADES if mj else []))
     for idea in data["ideas"]:
         r = ranks.get(idea["id"], {})
         row = [
             idea["id"],
-            _csv_safe(columns.get(idea["column_id"], "")),
-            _csv_safe(groups.get(idea.get("group_id"), "")),
-            _csv_safe(idea["text"]),
-            _csv_safe((idea.get("author") or {}).get("name", "")),
+            csv_safe(columns.get(idea["column_id"], "")),
+            csv_safe(groups.get(idea.get("group_id"), "")),
+            csv_safe(idea["text"]),
+            csv_safe((idea.get("author") or {}).get("name", "")),
             "oui" if idea.get("proxy") else "",
             idea.get("votes") if idea.get("votes") is not None else "",
             r.get("rank", ""),
             r.get("grade_label") or "",
         ]
-        writer.writerow(row + (r.get("profile") or [""] * len(GRADES) if _mj(data) else []))
+        writer.writerow(row + (r.get("profile") or [""] * len(GRADES) if mj else []))
     return out.getvalue()
 
 
 def to_group_csv(data: dict) -> str:
     """One row per group of ideas, best first."""
+    mj = vote_service.is_majority(data["workshop"]["settings"])
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["group_id", "group", "ideas", "votes", "rank", "grade"] + (GRADES if _mj(data) else []))
+    writer.writerow(["group_id", "group", "ideas", "votes", "rank", "grade"] + (GRADES if mj else []))
     for r in data["group_results"]:
-        row = [r["group_id"], _csv_safe(r["text"]), r["ideas"], r["votes"], r["rank"], r.get("grade_label") or ""]
-        writer.writerow(row + (r["profile"] if _mj(data) else []))
+        row = [r["group_id"], csv_safe(r["text"]), r["ideas"], r["votes"], r["rank"], r.get("grade_label") or ""]
+        writer.writerow(row + (r["profile"] if mj else []))
     return out.getvalue()
-
-
-def _csv_safe(value: str) -> str:
-    """Neutralise spreadsheet formulas (CSV injection)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
-def _md(text: str) -> str:
-    """User text on one line (a newline could start a heading or a list) and with no raw HTML."""
-    return " ".join(text.split()).replace("<", "\\<")
 
 
 def _result_lines(rows: list[dict], mj: bool) -> list[str]:
@@ -117,28 +106,29 @@ def _result_lines(rows: list[dict], mj: bool) -> list[str]:
             detail = f"{r['grade_label'] or 'sans évaluation'} ({r['votes']} évaluations) — {r['explanation']}"
         else:
             detail = f"{r['votes']} voix"
-        lines.append(f"{r['rank']}. {_md(r['text'])} — {detail}")
+        lines.append(f"{r['rank']}. {md_escape(r['text'])} — {detail}")
     return lines or ["Aucun résultat."]
 
 
 def to_markdown(data: dict) -> str:
-    w, mj = data["workshop"], _mj(data)
+    w = data["workshop"]
+    mj = vote_service.is_majority(w["settings"])
     p = data["participation"]
     lines = [
-        f"# {_md(w['title'])}",
+        f"# {md_escape(w['title'])}",
         "",
         f"- Date : {w.get('starts_at') or '—'}",
-        f"- Lieu : {_md(w.get('location') or '—')}",
+        f"- Lieu : {md_escape(w.get('location') or '—')}",
     ]
     method = "jugement majoritaire" if mj else "gommettes"
     lines += [f"- Vote : {method} — {p['voters']} votant·es sur {p['participants']} participant·es", ""]
     lines += ["## Résultats par idée", ""] + _result_lines(data["results"], mj)
     if data["group_results"]:
         lines += ["", "## Résultats par groupe", ""] + _result_lines(data["group_results"], mj)
-    lines += ["", "## Décisions", ""] + [f"- {_md(d['text'])}" for d in data["decisions"]]
+    lines += ["", "## Décisions", ""] + [f"- {md_escape(d['text'])}" for d in data["decisions"]]
     lines += ["", "## Actions", ""]
     lines += [
-        f"- {_md(a['text'])} ({a.get('owner') or 'sans responsable'}, {a.get('due') or 'sans échéance'})"
+        f"- {md_escape(a['text'])} ({a.get('owner') or 'sans responsable'}, {a.get('due') or 'sans échéance'})"
         for a in data["actions"]
     ]
     lines += ["", "## Compte rendu", "", data["minutes"]]

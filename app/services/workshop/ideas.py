@@ -6,12 +6,15 @@ from sqlalchemy import bindparam, func, select
 from app.services.core import validation as v
 from app.services.core.actors import Actor
 from app.services.core.errors import Forbidden, Invalid, NotFound, PhaseError
+from app.services.core.guards import require_open
+from app.services.core.lookup import group_of, idea_of, owned
 from app.services.core.unit_of_work import record, run_command
 from app.services.workshop import votes as vote_service
 from models import Column, Group, Idea, Workshop, db, utcnow
 
 COLORS = ("yellow", "pink", "blue", "green", "orange", "purple")
 IDEA_MAX = 500
+COLUMN_MISSING = "Colonne inconnue dans cet atelier."
 
 
 def idea_dict(idea: Idea) -> dict:
@@ -34,29 +37,6 @@ def idea_dict(idea: Idea) -> dict:
     }
 
 
-def _open(workshop: Workshop) -> None:
-    if workshop.phase == "closed":
-        raise PhaseError("L'atelier est clos : le tableau est en lecture seule.")
-
-
-def _column(workshop: Workshop, column_id) -> Column:
-    if isinstance(column_id, bool) or not isinstance(column_id, int):
-        raise Invalid("« column_id » doit être un identifiant de colonne.", field="column_id")
-    column = db.session.get(Column, column_id)
-    if column is None or column.workshop_id != workshop.id:
-        raise NotFound("Colonne inconnue dans cet atelier.")
-    return column
-
-
-def _idea(workshop: Workshop, idea_id) -> Idea:
-    if isinstance(idea_id, bool) or not isinstance(idea_id, int):
-        raise Invalid("« idea_id » doit être un identifiant d'idée.", field="idea_id")
-    idea = db.session.get(Idea, idea_id)
-    if idea is None or idea.workshop_id != workshop.id:
-        raise NotFound("Idée inconnue dans cet atelier.")
-    return idea
-
-
 def _is_author(actor: Actor, idea: Idea) -> bool:
     return actor.participant is not None and idea.author_id == actor.participant_id
 
@@ -77,12 +57,11 @@ _NEW_IDEA_CONTEXT = select(
 
 def _new_idea_context(workshop: Workshop, column_id, quota: bool, author_id) -> tuple[Column, float | None, int]:
     """The column, its last position and the author's idea count, in one round trip (under the lock)."""
-    if isinstance(column_id, bool) or not isinstance(column_id, int):
-        raise Invalid("« column_id » doit être un identifiant de colonne.", field="column_id")
+    v.ident(column_id, "column_id")
     params = {"column_id": column_id, "workshop_id": workshop.id, "author_id": author_id if quota else None}
     row = db.session.execute(_NEW_IDEA_CONTEXT, params).first()
     if row is None or row[0].workshop_id != workshop.id:
-        raise NotFound("Colonne inconnue dans cet atelier.")
+        raise NotFound(COLUMN_MISSING)
     return row[0], row[1], row[2]
 
 
@@ -96,7 +75,7 @@ def create_idea(actor: Actor, column_id, text, color=None, client_id=None, on_be
     """Post an idea. Raises PhaseError, Invalid, NotFound; emits idea.created."""
 
     def apply(workshop: Workshop) -> dict:
-        _open(workshop)
+        require_open(workshop)
         if not actor.is_facilitator and workshop.phase != "brainstorm":
             raise PhaseError("On ne peut proposer des idées que pendant la phase de remue-méninges.")
         author = on_behalf_of or actor.participant
@@ -128,8 +107,8 @@ def update_idea(actor: Actor, idea_id, text=None, color=None, client_id=None) ->
     """Edit text or colour. Raises Forbidden, PhaseError, Invalid, NotFound; emits idea.updated."""
 
     def apply(workshop: Workshop) -> dict:
-        _open(workshop)
-        idea = _idea(workshop, idea_id)
+        require_open(workshop)
+        idea = idea_of(workshop, idea_id)
         if not actor.is_facilitator:
             if not _is_author(actor, idea):
                 raise Forbidden("Seul l'auteur ou un animateur peut modifier cette idée.")
@@ -151,11 +130,11 @@ def move_idea(actor: Actor, idea_id, column_id, position=None, client_id=None) -
     """Move to a column (and position). Raises Forbidden, PhaseError, NotFound; emits idea.moved."""
 
     def apply(workshop: Workshop) -> dict:
-        _open(workshop)
-        idea = _idea(workshop, idea_id)
+        require_open(workshop)
+        idea = idea_of(workshop, idea_id)
         if not actor.is_facilitator and not (_is_author(actor, idea) and workshop.phase == "brainstorm"):
             raise Forbidden("Seul un animateur peut déplacer cette idée maintenant.")
-        column = _column(workshop, column_id)
+        column = owned(Column, column_id, workshop.id, COLUMN_MISSING, field="column_id")
         if position is not None and (isinstance(position, bool) or not isinstance(position, int | float)):
             raise Invalid("« position » doit être un nombre.", field="position")
         idea.column_id = column.id
@@ -170,8 +149,8 @@ def delete_idea(actor: Actor, idea_id, client_id=None) -> dict:
     """Delete. Raises Forbidden, PhaseError, NotFound; emits idea.deleted."""
 
     def apply(workshop: Workshop) -> dict:
-        _open(workshop)
-        idea = _idea(workshop, idea_id)
+        require_open(workshop)
+        idea = idea_of(workshop, idea_id)
         if not actor.is_facilitator:
             if not _is_author(actor, idea):
                 raise Forbidden("Seul l'auteur ou un animateur peut supprimer cette idée.")
@@ -190,10 +169,10 @@ def group_idea(actor: Actor, idea_id, group_id=None, group_label=None, client_id
     """Put an idea in a group, a new group (label) or none. Raises Forbidden, PhaseError, NotFound; emits idea.grouped."""
 
     def apply(workshop: Workshop) -> dict:
-        _open(workshop)
+        require_open(workshop)
         if not actor.is_facilitator and workshop.phase != "cluster":
             raise PhaseError("Le regroupement des idées se fait pendant la phase de regroupement.")
-        idea = _idea(workshop, idea_id)
+        idea = idea_of(workshop, idea_id)
         if group_label is not None:
             group = Group(workshop_id=workshop.id, label=v.text(group_label, "group_label", max_len=120))
             db.session.add(group)
@@ -202,10 +181,7 @@ def group_idea(actor: Actor, idea_id, group_id=None, group_label=None, client_id
         elif group_id is None:
             idea.group_id = None
         else:
-            group = db.session.get(Group, group_id) if isinstance(group_id, int) else None
-            if group is None or group.workshop_id != workshop.id:
-                raise NotFound("Groupe inconnu dans cet atelier.")
-            idea.group_id = group.id
+            idea.group_id = group_of(workshop, group_id).id
         return _emit(workshop, idea, "idea.grouped")
 
     return run_command(actor, client_id, apply)

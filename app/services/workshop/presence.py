@@ -12,6 +12,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.services.core.actors import Actor
+from app.services.core.unit_of_work import presence_changed, transaction
 from models import Connection, Participant, Process, User, db, utcnow
 
 STALE_AFTER = timedelta(seconds=float(os.environ.get("FABRIQUE_STALE_SECONDS", "45")))
@@ -20,22 +21,24 @@ ONLINE_LIST_MAX = 300
 
 def connect(sid: str, process_id: str, actor: Actor) -> None:
     heartbeat(process_id)
-    db.session.merge(
-        Connection(
-            sid=sid,
-            workshop_id=actor.workshop.id,
-            process=process_id,
-            participant_id=actor.participant_id,
-            user_id=actor.user.id if actor.user else None,
-            seen_at=utcnow(),
+    with transaction():
+        db.session.merge(
+            Connection(
+                sid=sid,
+                workshop_id=actor.workshop.id,
+                process=process_id,
+                participant_id=actor.participant_id,
+                user_id=actor.user.id if actor.user else None,
+                seen_at=utcnow(),
+            )
         )
-    )
-    db.session.commit()
+        presence_changed(actor.workshop.id)
 
 
-def disconnect(sid: str) -> None:
-    db.session.execute(delete(Connection).where(Connection.sid == sid))
-    db.session.commit()
+def disconnect(sid: str, workshop_id: int) -> None:
+    with transaction():
+        db.session.execute(delete(Connection).where(Connection.sid == sid))
+        presence_changed(workshop_id)
 
 
 def heartbeat(process_id: str) -> None:
@@ -44,19 +47,21 @@ def heartbeat(process_id: str) -> None:
     now = utcnow()
     insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
     stmt = insert(Process).values(id=process_id, heartbeat_at=now)
-    db.session.execute(stmt.on_conflict_do_update(index_elements=[Process.id], set_={"heartbeat_at": now}))
-    db.session.commit()
+    with transaction():
+        db.session.execute(stmt.on_conflict_do_update(index_elements=[Process.id], set_={"heartbeat_at": now}))
 
 
 def purge_dead() -> list[int]:
     """Forget connections of processes that stopped; returns the workshops touched."""
     cutoff = utcnow() - STALE_AFTER
     dead = select(Process.id).where(Process.heartbeat_at < cutoff)
-    touched = db.session.execute(select(Connection.workshop_id).where(Connection.process.in_(dead)).distinct())
-    workshops = [w for (w,) in touched]
-    db.session.execute(delete(Connection).where(Connection.process.in_(dead)))
-    db.session.execute(delete(Process).where(Process.heartbeat_at < cutoff))
-    db.session.commit()
+    with transaction():
+        touched = db.session.execute(select(Connection.workshop_id).where(Connection.process.in_(dead)).distinct())
+        workshops = [w for (w,) in touched]
+        db.session.execute(delete(Connection).where(Connection.process.in_(dead)))
+        db.session.execute(delete(Process).where(Process.heartbeat_at < cutoff))
+        for workshop_id in workshops:
+            presence_changed(workshop_id)
     return workshops
 
 

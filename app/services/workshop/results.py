@@ -14,16 +14,13 @@ from app.services.workshop.board import snapshot
 EMPTY = [0] * len(majority.GRADES)
 
 
-def _mj(actor: Actor) -> bool:
-    return actor.workshop.settings.get("vote_method") == "majority_judgment"
-
-
 def ranking(actor: Actor, snap: dict | None = None) -> list[dict]:
     """Visible ideas best first: {idea_id, text, rank, votes, group_id, proxy} (+ grade, profile, explanation)."""
     snap = snap or snapshot(actor)
     labels = {g["id"]: g["label"] for g in snap["groups"]}
     items = [dict(i, group=labels.get(i.get("group_id"))) for i in snap["ideas"] if i.get("votes") is not None]
-    return [_row(item, rank, _mj(actor), key="idea_id") for item, rank in _ordered(items, _mj(actor))]
+    mj = vote_service.is_majority(actor.workshop.settings)
+    return [_row(item, rank, mj, key="idea_id") for item, rank in _ordered(items, mj)]
 
 
 def group_ranking(actor: Actor, snap: dict | None = None) -> list[dict]:
@@ -41,7 +38,7 @@ def group_ranking(actor: Actor, snap: dict | None = None) -> list[dict]:
         entry["votes"] += idea["votes"] or 0
         entry["profile"] = [a + b for a, b in zip(entry["profile"], idea.get("profile") or EMPTY, strict=True)]
     items = [e for e in merged.values() if e["ideas"]]
-    mj = _mj(actor)
+    mj = vote_service.is_majority(actor.workshop.settings)
     return [dict(_row(item, rank, mj, key="group_id"), ideas=item["ideas"]) for item, rank in _ordered(items, mj)]
 
 
@@ -87,7 +84,3 @@ def results_view(actor: Actor) -> dict:
     if actor.is_facilitator:
         view["participation"] = vote_service.participation(workshop)
     return view
-
-
-def participation(actor: Actor) -> dict:
-    return vote_service.participation(actor.workshop)

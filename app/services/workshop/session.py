@@ -4,24 +4,16 @@ from datetime import timedelta
 
 from app.services.core import validation as v
 from app.services.core.actors import Actor
-from app.services.core.errors import Conflict, Forbidden, PhaseError
+from app.services.core.errors import Conflict, Forbidden
+from app.services.core.guards import require_facilitator, require_open
 from app.services.core.unit_of_work import record, run_command
+from app.services.core.visibility import phase_change_reveals
 from models import PHASES, Workshop, utcnow
-
-
-def _facilitator(actor: Actor, what: str) -> None:
-    if not actor.is_facilitator:
-        raise Forbidden(f"Seuls les animateurs peuvent {what}.")
-
-
-def _open(workshop: Workshop) -> None:
-    if workshop.phase == "closed":
-        raise PhaseError("L'atelier est clos : rouvrez-le (changez de phase) pour continuer.")
 
 
 def set_phase(actor: Actor, phase, client_id=None) -> dict:
     """Move the workshop to a phase. Raises Forbidden, Invalid; emits phase.changed."""
-    _facilitator(actor, "changer de phase")
+    require_facilitator(actor, "changer de phase")
     phase = v.choice(phase, "phase", PHASES)
 
     def apply(workshop: Workshop) -> dict:
@@ -30,11 +22,7 @@ def set_phase(actor: Actor, phase, client_id=None) -> dict:
             return {"phase": phase}
         workshop.phase = phase
         workshop.closed_at = utcnow() if phase == "closed" else None
-        settings = workshop.settings
-        # Clients re-read the snapshot when hidden things become visible.
-        resync = (previous in ("setup", "brainstorm") and settings.get("private_brainstorm", True)) or (
-            previous == "vote" and settings.get("reveal_votes") == "end"
-        )
+        resync = phase_change_reveals(previous, workshop.settings)
         record(workshop, "phase.changed", {"phase": phase, "previous": previous, "resync": resync})
         return {"phase": phase}
 
@@ -49,11 +37,11 @@ def timer_info(workshop: Workshop) -> dict | None:
 
 def start_timer(actor: Actor, seconds, client_id=None) -> dict:
     """Start a countdown of `seconds` (1 s–4 h). Raises Forbidden, Invalid; emits timer.started."""
-    _facilitator(actor, "lancer le minuteur")
+    require_facilitator(actor, "lancer le minuteur")
     seconds = v.integer(seconds, "seconds", lo=1, hi=4 * 3600)
 
     def apply(workshop: Workshop) -> dict:
-        _open(workshop)
+        require_open(workshop)
         workshop.timer_seconds = seconds
         workshop.timer_ends_at = utcnow() + timedelta(seconds=seconds)
         info = timer_info(workshop)
@@ -65,7 +53,7 @@ def start_timer(actor: Actor, seconds, client_id=None) -> dict:
 
 def stop_timer(actor: Actor, client_id=None) -> dict:
     """Stop the countdown. Raises Forbidden; emits timer.stopped."""
-    _facilitator(actor, "arrêter le minuteur")
+    require_facilitator(actor, "arrêter le minuteur")
 
     def apply(workshop: Workshop) -> dict:
         workshop.timer_ends_at = None
@@ -94,7 +82,7 @@ def raise_hand(actor: Actor, client_id=None) -> dict:
         raise Forbidden("Seuls les participants lèvent la main.")
 
     def apply(workshop: Workshop) -> dict:
-        _open(workshop)
+        require_open(workshop)
         hands = hands_of(workshop)
         if any(h["id"] == actor.participant_id for h in hands["queue"]):
             return {"hands": {"queue": hands["queue"], "speaking": hands["speaking"]}}
@@ -125,10 +113,10 @@ def lower_hand(actor: Actor, client_id=None) -> dict:
 
 def next_speaker(actor: Actor, client_id=None) -> dict:
     """Give the floor to the next in queue (alternating room/remote if set). Raises Forbidden, Conflict; emits hands.changed."""
-    _facilitator(actor, "donner la parole")
+    require_facilitator(actor, "donner la parole")
 
     def apply(workshop: Workshop) -> dict:
-        _open(workshop)
+        require_open(workshop)
         hands = hands_of(workshop)
         queue = hands["queue"]
         if not queue:

@@ -12,17 +12,16 @@ from sqlalchemy import select
 
 from app.services.core import validation as v
 from app.services.core.actors import Actor
-from app.services.core.errors import Forbidden, Invalid, NotFound, PhaseError
-from app.services.core.unit_of_work import notify, run_command
+from app.services.core.errors import NotFound
+from app.services.core.guards import require_facilitator, require_open
+from app.services.core.lookup import owned
+from app.services.core.unit_of_work import presence_changed, run_command
 from app.services.workshop import ideas, votes
 from models import Participant, Workshop, db
 
 TABLE_MAX = 100
-
-
-def _facilitator(actor: Actor) -> None:
-    if not actor.is_facilitator:
-        raise Forbidden("Seuls les animateurs gèrent les tables sans appareil.")
+TABLE_MISSING = "Table inconnue dans cet atelier."
+MANAGE = "gérer les tables sans appareil"
 
 
 def table_dict(table: Participant, workshop: Workshop | None = None) -> dict:
@@ -36,7 +35,7 @@ def table_dict(table: Participant, workshop: Workshop | None = None) -> dict:
 
 def list_tables(actor: Actor) -> list[dict]:
     """The workshop's tables with their ballots. Raises Forbidden."""
-    _facilitator(actor)
+    require_facilitator(actor, MANAGE)
     stmt = (
         select(Participant)
         .where(Participant.workshop_id == actor.workshop.id, Participant.table_size.is_not(None))
@@ -47,31 +46,28 @@ def list_tables(actor: Actor) -> list[dict]:
 
 def get_table(actor: Actor, table_id) -> Participant:
     """A table of the actor's workshop. Raises Forbidden, Invalid, NotFound."""
-    _facilitator(actor)
+    require_facilitator(actor, MANAGE)
     if isinstance(table_id, str) and table_id.isdigit():
         table_id = int(table_id)
-    if isinstance(table_id, bool) or not isinstance(table_id, int):
-        raise Invalid("« table_id » doit être un identifiant de table.", field="table_id")
-    table = db.session.get(Participant, table_id)
-    if table is None or table.workshop_id != actor.workshop.id or table.table_size is None:
-        raise NotFound("Table inconnue dans cet atelier.")
+    table = owned(Participant, table_id, actor.workshop.id, TABLE_MISSING, field="table_id")
+    if not table.is_table:
+        raise NotFound(TABLE_MISSING)
     return table
 
 
 def create_table(actor: Actor, name, size, client_id=None) -> dict:
     """Register a table of `size` people without devices. Raises Forbidden, Invalid, PhaseError; notifies presence."""
-    _facilitator(actor)
+    require_facilitator(actor, MANAGE)
     name = v.text(name, "name", max_len=80)
     size = v.integer(size, "size", lo=1, hi=TABLE_MAX)
 
     def apply(workshop: Workshop) -> dict:
-        if workshop.phase == "closed":
-            raise PhaseError("L'atelier est clos : on n'y ajoute plus de table.")
+        require_open(workshop)
         table = Participant(workshop_id=workshop.id, name=name, attendance="room", table_size=size, token_hash=None)
         db.session.add(table)
         db.session.flush()
         # Room counts include table sizes: everyone's presence line must change.
-        notify("presence", workshop)
+        presence_changed(workshop.id)
         return {"table": table_dict(table, workshop)}
 
     return run_command(actor, client_id, apply)

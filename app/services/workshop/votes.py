@@ -14,16 +14,19 @@ from sqlalchemy import delete, func, select, update
 from app.lib.majority import majority_grade
 from app.services.core import validation as v
 from app.services.core.actors import Actor
-from app.services.core.errors import BudgetError, Conflict, Forbidden, Invalid, NotFound, PhaseError
-from app.services.core.unit_of_work import lock_workshop, notify, record, run_command
+from app.services.core.errors import BudgetError, Conflict, Forbidden, NotFound, PhaseError
+from app.services.core.guards import require_facilitator
+from app.services.core.lookup import idea_of
+from app.services.core.unit_of_work import run_command, tally_changed
 from models import Idea, Participant, Vote, Workshop, db
 
 # Settings that define the ballot: fixed while the vote is open.
 BALLOT_SETTINGS = ("vote_method", "votes_per_participant", "max_votes_per_idea")
 
 
-def _mj(workshop: Workshop) -> bool:
-    return workshop.settings.get("vote_method") == "majority_judgment"
+def is_majority(settings: dict) -> bool:
+    """Majority judgment (a grade per idea) rather than dots, per the workshop's settings."""
+    return settings.get("vote_method") == "majority_judgment"
 
 
 def budget(workshop: Workshop, participant: Participant) -> int:
@@ -35,7 +38,7 @@ def cap(workshop: Workshop, participant: Participant) -> int:
 
 
 def empty_tally(workshop: Workshop) -> dict:
-    return {"votes": 0, "profile": [0] * 7, "grade": None} if _mj(workshop) else {"votes": 0}
+    return {"votes": 0, "profile": [0] * 7, "grade": None} if is_majority(workshop.settings) else {"votes": 0}
 
 
 def tallies(workshop: Workshop, idea_ids=None) -> dict[int, dict]:
@@ -44,7 +47,7 @@ def tallies(workshop: Workshop, idea_ids=None) -> dict[int, dict]:
     A device-less table's grade weighs as many people as the table seats,
     as its dots do through its larger budget.
     """
-    if _mj(workshop):
+    if is_majority(workshop.settings):
         weight = func.sum(func.coalesce(Participant.table_size, 1))
         stmt = select(Vote.idea_id, Vote.grade, weight).join(Participant, Participant.id == Vote.participant_id)
         stmt = stmt.where(Vote.workshop_id == workshop.id, Vote.grade.is_not(None)).group_by(Vote.idea_id, Vote.grade)
@@ -55,7 +58,7 @@ def tallies(workshop: Workshop, idea_ids=None) -> dict[int, dict]:
         stmt = stmt.where(Vote.idea_id.in_(list(idea_ids)))
     out: dict[int, dict] = {}
     for row in db.session.execute(stmt):
-        if _mj(workshop):
+        if is_majority(workshop.settings):
             entry = out.setdefault(row[0], empty_tally(workshop))
             entry["profile"][row[1]] += int(row[2])
             entry["votes"] += int(row[2])
@@ -74,7 +77,7 @@ def ballot(workshop: Workshop, participant: Participant) -> dict:
     ideas not graded yet.
     """
     rows = db.session.execute(select(Vote.idea_id, Vote.count, Vote.grade).filter_by(participant_id=participant.id))
-    if _mj(workshop):
+    if is_majority(workshop.settings):
         mine = {r.idea_id: r.grade for r in rows if r.grade is not None}
         total = db.session.execute(select(func.count(Idea.id)).filter_by(workshop_id=workshop.id)).scalar_one()
         return {"votes_left": max(total - len(mine), 0), "my_votes": mine}
@@ -85,8 +88,7 @@ def ballot(workshop: Workshop, participant: Participant) -> dict:
 
 def _voter(actor: Actor, on_behalf_of: Participant | None) -> Participant:
     if on_behalf_of is not None:
-        if not actor.is_facilitator:
-            raise Forbidden("Seuls les animateurs votent pour une table.")
+        require_facilitator(actor, "voter pour une table")
         if on_behalf_of.workshop_id != actor.workshop.id:
             raise NotFound("Table inconnue dans cet atelier.")
         return on_behalf_of
@@ -100,27 +102,18 @@ def _vote_phase(workshop: Workshop) -> None:
         raise PhaseError("Le vote n'est pas ouvert : attendez que l'animateur lance la phase de vote.")
 
 
-def _target(workshop: Workshop, idea_id) -> Idea:
-    if isinstance(idea_id, bool) or not isinstance(idea_id, int):
-        raise Invalid("« idea_id » doit être un identifiant d'idée.", field="idea_id")
-    idea = db.session.get(Idea, idea_id)
-    if idea is None or idea.workshop_id != workshop.id:
-        raise NotFound("Idée inconnue dans cet atelier.")
-    return idea
-
-
 def cast_vote(actor: Actor, idea_id, grade=None, client_id=None, on_behalf_of=None) -> dict:
-    """Give a dot (or a grade). Raises PhaseError, BudgetError, Conflict, Forbidden, Invalid, NotFound; notifies a tally."""
+    """Give a dot (or a grade). Raises PhaseError, BudgetError, Conflict, Forbidden, Invalid, NotFound; marks its tally changed."""
     voter = _voter(actor, on_behalf_of)
 
     def apply(workshop: Workshop) -> dict:
         _vote_phase(workshop)
-        idea = _target(workshop, idea_id)
-        if _mj(workshop):
+        idea = idea_of(workshop, idea_id)
+        if is_majority(workshop.settings):
             _grade(workshop, voter, idea, v.integer(grade, "grade", lo=0, hi=6))
         else:
             _dot(workshop, voter, idea)
-        notify("tally", workshop, idea_id=idea.id)
+        tally_changed(workshop, idea.id)
         return ballot(workshop, voter)
 
     return run_command(actor, client_id, apply)
@@ -159,16 +152,16 @@ def _grade(workshop: Workshop, voter: Participant, idea: Idea, grade: int) -> No
 
 
 def retract_vote(actor: Actor, idea_id, client_id=None, on_behalf_of=None) -> dict:
-    """Take back one dot (or the grade). Raises PhaseError, Conflict, Forbidden, Invalid, NotFound; notifies a tally."""
+    """Take back one dot (or the grade). Raises PhaseError, Conflict, Forbidden, Invalid, NotFound; marks its tally changed."""
     voter = _voter(actor, on_behalf_of)
 
     def apply(workshop: Workshop) -> dict:
         _vote_phase(workshop)
-        idea = _target(workshop, idea_id)
-        removed = _ungrade(voter, idea) if _mj(workshop) else _undot(voter, idea)
+        idea = idea_of(workshop, idea_id)
+        removed = _ungrade(voter, idea) if is_majority(workshop.settings) else _undot(voter, idea)
         if not removed:
             raise Conflict("Vous n'avez pas voté pour cette idée.")
-        notify("tally", workshop, idea_id=idea.id)
+        tally_changed(workshop, idea.id)
         return ballot(workshop, voter)
 
     return run_command(actor, client_id, apply)
@@ -224,25 +217,6 @@ def check_ballot_change(workshop: Workshop, settings: dict) -> None:
 def _any_vote(workshop: Workshop) -> bool:
     stmt = select(Vote.id).where(Vote.workshop_id == workshop.id, (Vote.count > 0) | Vote.grade.is_not(None))
     return db.session.execute(stmt.limit(1)).first() is not None
-
-
-def flush_tallies(workshop_id: int, idea_ids: set[int]) -> None:
-    """Announce the exact current tallies of the given ideas in one vote.tally event.
-
-    Read under the workshop lock, so a later event always carries later totals.
-    """
-    workshop = lock_workshop(workshop_id)
-    existing = set(db.session.execute(select(Idea.id).where(Idea.id.in_(list(idea_ids)))).scalars())
-    current = tallies(workshop, existing)
-    rows = [{"idea_id": i, **current.get(i, empty_tally(workshop))} for i in sorted(existing)]
-    if not rows:
-        db.session.rollback()
-        return
-    data = {"tallies": rows}
-    if len(rows) == 1:
-        data.update(rows[0])
-    record(workshop, "vote.tally", data)
-    db.session.commit()
 
 
 def participation(workshop: Workshop) -> dict:

@@ -8,11 +8,13 @@ from sqlalchemy import select
 from app.lib.themes import THEMES
 from app.services.core import validation as v
 from app.services.core.actors import Actor
-from app.services.core.errors import Forbidden, Invalid, NotFound, PhaseError, Unauthorized
+from app.services.core.errors import Invalid, NotFound, Unauthorized
+from app.services.core.guards import require_facilitator, require_open
+from app.services.core.territories import territory_id
 from app.services.core.titled import retitle
-from app.services.core.unit_of_work import record, run_command
+from app.services.core.unit_of_work import record, run_command, transaction
 from app.services.workshop import votes as vote_service
-from models import MODES, Column, Idea, Participant, Territory, User, Workshop, db
+from models import MODES, Column, Idea, Participant, User, Workshop, db
 from models import workshop_facilitators as wf
 
 # No 0/O, 1/I/L: codes are read aloud and typed on phones.
@@ -73,7 +75,7 @@ def get_workshop(code: str) -> Workshop:
 
 
 def _fields(data: dict, creating: bool) -> dict:
-    """Validate the creation/patch fields of CONTRACT §2; only keys present are returned."""
+    """Validate the creation/patch fields of docs/protocol.md §2; only keys present are returned."""
     out = {}
     if creating or "title" in data:
         out["title"] = v.text(data.get("title"), "title", max_len=200)
@@ -92,20 +94,8 @@ def _fields(data: dict, creating: bool) -> dict:
     if "retention_months" in data:
         out["retention_months"] = v.integer(data["retention_months"], "retention_months", lo=1, hi=60)
     if "territory" in data and data["territory"] not in (None, ""):
-        out["territory_id"] = _territory_id(data["territory"])
+        out["territory_id"] = territory_id(data["territory"])
     return out
-
-
-def _territory_id(value) -> int:
-    if isinstance(value, int) and not isinstance(value, bool):
-        territory = db.session.get(Territory, value)
-    elif isinstance(value, str):
-        territory = db.session.execute(select(Territory).filter_by(name=value.strip())).scalar_one_or_none()
-    else:
-        raise Invalid("« territory » doit être un identifiant ou un nom.", field="territory")
-    if territory is None:
-        raise Invalid("Territoire inconnu.", field="territory")
-    return territory.id
 
 
 def _columns(value) -> list[str]:
@@ -127,8 +117,8 @@ def create_workshop(user: User, data: dict) -> Workshop:
     workshop = Workshop(code=_unused_code(), settings=settings, created_by_id=user.id, hands={}, **fields)
     workshop.facilitators.append(user)
     workshop.columns = [Column(title=t, position=i) for i, t in enumerate(titles)]
-    db.session.add(workshop)
-    db.session.commit()
+    with transaction():
+        db.session.add(workshop)
     return workshop
 
 
@@ -141,8 +131,7 @@ def _unused_code() -> str:
 
 def update_workshop(actor: Actor, data: dict) -> dict:
     """Patch fields, settings or columns. Raises Forbidden, Invalid; emits workshop.updated."""
-    if not actor.is_facilitator:
-        raise Forbidden("Seuls les animateurs peuvent modifier l'atelier.")
+    require_facilitator(actor, "modifier l'atelier")
     if not isinstance(data, dict):
         raise Invalid("Le corps doit être un objet JSON.")
 
@@ -204,8 +193,7 @@ def join_workshop(code: str, data: dict) -> tuple[Participant, str]:
     workshop = get_workshop(code)
     if not isinstance(data, dict):
         raise Invalid("Le corps doit être un objet JSON.")
-    if workshop.phase == "closed":
-        raise PhaseError("Cet atelier est clos : il n'accepte plus de participants.")
+    require_open(workshop)
     name = v.text(data.get("name"), "name", max_len=80)
     organisation = v.text(data.get("organisation"), "organisation", min_len=0, max_len=120, required=False)
     attendance = v.choice(data.get("attendance", "remote"), "attendance", ("room", "remote"))
@@ -217,8 +205,8 @@ def join_workshop(code: str, data: dict) -> tuple[Participant, str]:
         attendance=attendance,
         token_hash=hash_token(token),
     )
-    db.session.add(participant)
-    db.session.commit()
+    with transaction():
+        db.session.add(participant)
     return participant, token
 
 

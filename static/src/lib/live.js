@@ -1,19 +1,28 @@
-// The socket and the log discipline: track the last seq, drop duplicates,
+// The connection layer. `Connection`: one Socket.IO connection to a workshop, network
+// loss, commands acknowledged within a timeout, client ids and the connection state.
+// `Live` adds the log discipline of the board: track the last seq, drop duplicates,
 // `sync {since}` on a gap, a reconnect or a resync flag, and say how things stand.
 import { io } from "socket.io-client";
+import { newId } from "./dom.js";
 
 const ACK_TIMEOUT = 10000;
 const OFFLINE_AFTER = 20000;
+const noop = () => {};
 
-export class Live {
-  constructor({ code, state, onSnapshot, onChange, onSynced, onStatus, onPresence }) {
-    Object.assign(this, { code, state, onSnapshot, onChange, onSynced, onStatus, onPresence });
-    this.buffer = [];
-    this.syncing = false;
-    this.again = null; // since of a sync asked for while one was running
-    this.clockOffset = 0; // server clock minus ours, in ms
+export class Connection {
+  /**
+   * events: { name: handler } for the server's messages this page listens to.
+   * onConnect / onDisconnect(reason): the socket opened / closed.
+   * onStatus(state, message): connecting, reconnecting, offline (labels.js STATES).
+   */
+  constructor({ code, events = {}, ackTimeout = ACK_TIMEOUT, idPrefix = "c", onStatus = noop, onConnect = noop, onDisconnect = noop }) {
+    Object.assign(this, { code, events, ackTimeout, idPrefix, onStatus, onConnect, onDisconnect });
     this.netDown = typeof navigator !== "undefined" && navigator.onLine === false;
     this.offlineTimer = null;
+  }
+
+  get connected() {
+    return Boolean(this.socket && this.socket.connected);
   }
 
   start() {
@@ -26,11 +35,13 @@ export class Live {
       reconnectionDelayMax: 5000,
     });
     const s = this.socket;
-    s.on("connect", () => this.sync(this.state.seq));
-    s.on("disconnect", (reason) => this.lost(reason));
+    s.on("connect", () => this.opened());
+    s.on("disconnect", (reason) => {
+      this.lost(reason);
+      this.onDisconnect(reason);
+    });
     s.on("connect_error", (err) => this.refused(err));
-    s.on("event", (env) => this.receive(env));
-    s.on("presence", (p) => this.onPresence(p));
+    for (const [name, handler] of Object.entries(this.events)) s.on(name, handler);
     // Emulated or real network loss does not always close a WebSocket: do it ourselves.
     window.addEventListener("offline", () => {
       this.netDown = true;
@@ -45,6 +56,10 @@ export class Live {
     else this.status("connecting");
   }
 
+  opened() {
+    this.onConnect();
+  }
+
   status(state, message) {
     clearTimeout(this.offlineTimer);
     this.offlineTimer = null;
@@ -52,8 +67,6 @@ export class Live {
   }
 
   lost(reason) {
-    this.syncing = false;
-    this.buffer = [];
     this.status("reconnecting");
     this.offlineTimer = setTimeout(() => this.onStatus("offline"), OFFLINE_AFTER);
     // The server closed us on purpose (e.g. participation removed): try once more later.
@@ -68,15 +81,42 @@ export class Live {
 
   /** Send a command; always resolves with an ack-shaped object. */
   send(name, payload = {}) {
-    if (!this.socket || !this.socket.connected) {
+    if (!this.connected) {
       return Promise.resolve({ ok: false, error: { code: "offline", message: "Hors ligne : réessayez au retour de la connexion." } });
     }
     return new Promise((resolve) => {
-      this.socket.timeout(ACK_TIMEOUT).emit(name, payload, (err, ack) => {
+      this.socket.timeout(this.ackTimeout).emit(name, payload, (err, ack) => {
         if (err) resolve({ ok: false, error: { code: "timeout", message: "Le serveur ne répond pas : réessayez." } });
         else resolve(ack || { ok: false, error: { code: "internal", message: "Réponse vide du serveur." } });
       });
     });
+  }
+
+  /** Send a command with a fresh client_id (the server drops a command it has already seen). */
+  command(name, payload = {}) {
+    return this.send(name, { ...payload, client_id: newId(this.idPrefix) });
+  }
+}
+
+export class Live extends Connection {
+  constructor({ code, state, onSnapshot, onChange, onSynced, onStatus, onPresence, idPrefix }) {
+    super({ code, onStatus, idPrefix });
+    Object.assign(this, { state, onSnapshot, onChange, onSynced, onPresence });
+    this.events = { event: (env) => this.receive(env), presence: (p) => this.onPresence(p) };
+    this.buffer = [];
+    this.syncing = false;
+    this.again = null; // since of a sync asked for while one was running
+    this.clockOffset = 0; // server clock minus ours, in ms
+  }
+
+  opened() {
+    this.sync(this.state.seq);
+  }
+
+  lost(reason) {
+    this.syncing = false;
+    this.buffer = [];
+    super.lost(reason);
   }
 
   receive(env) {
@@ -108,7 +148,7 @@ export class Live {
     }
     this.syncing = true;
     this.status("catching-up");
-    this.socket.timeout(ACK_TIMEOUT * 2).emit("sync", { since }, (err, ack) => this.synced(err, ack, since));
+    this.socket.timeout(this.ackTimeout * 2).emit("sync", { since }, (err, ack) => this.synced(err, ack, since));
   }
 
   synced(err, ack, since) {

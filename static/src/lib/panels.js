@@ -35,11 +35,14 @@ export function renderVotesLeft(state) {
   el.textContent = state.me.votes_left === null || state.me.votes_left === undefined ? "—" : String(state.me.votes_left);
 }
 
-/** The countdown follows the server's ends_at, corrected by the measured clock offset. */
+/**
+ * The countdown follows the server's ends_at, corrected by the measured clock offset.
+ * Options for another look (the projector): `every` ms between ticks, `round` for the
+ * seconds left (Math.ceil turns the figure exactly on the second), `prefix` before mm:ss.
+ */
 export class Countdown {
-  constructor(el, live) {
-    this.el = el;
-    this.live = live;
+  constructor(el, live, { every = 1000, round = Math.round, prefix = "Temps restant : " } = {}) {
+    Object.assign(this, { el, live, every, round, prefix });
     this.timer = null;
     this.announced = new Set();
   }
@@ -51,17 +54,21 @@ export class Countdown {
     this.el.hidden = !this.ends;
     if (this.ends) {
       this.tick();
-      this.timer = setInterval(() => this.tick(), 1000);
+      this.timer = setInterval(() => this.tick(), this.every);
     }
     const stop = document.getElementById("timer-stop");
     if (stop) stop.disabled = !this.ends;
   }
 
+  running() {
+    return Boolean(this.ends) && this.live.remaining(this.ends) > 0;
+  }
+
   tick() {
-    const left = Math.max(0, Math.round(this.live.remaining(this.ends) / 1000));
+    const left = Math.max(0, this.round(this.live.remaining(this.ends) / 1000));
     const mm = String(Math.floor(left / 60)).padStart(2, "0");
     const ss = String(left % 60).padStart(2, "0");
-    this.el.textContent = left ? `Temps restant : ${mm}:${ss}` : "Temps écoulé";
+    this.el.textContent = left ? `${this.prefix}${mm}:${ss}` : "Temps écoulé";
     this.el.dataset.left = String(left);
     this.el.classList.toggle("ending", left <= 30);
     if (left === 60 && !this.announced.has(60)) announce("Plus qu'une minute.");

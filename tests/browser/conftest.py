@@ -1,0 +1,23 @@
+"""Fixtures of the browser tests (Chromium driven by Playwright against the live server)."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.server import EMAIL, PASSWORD
+
+
+@pytest.fixture(scope="session")
+def login(live_server):
+    """`login(page)`: logs the live server's facilitator (tests/server.py) into a Playwright page
+    through the login form; returns the page, on the dashboard."""
+
+    def log_in(page):
+        page.goto(live_server.url + "/login")
+        page.get_by_label("Adresse e-mail").fill(EMAIL)
+        page.get_by_label("Mot de passe").fill(PASSWORD)
+        page.get_by_role("button", name="Se connecter").click()
+        page.wait_for_url("**/dashboard")
+        expect(page.get_by_role("heading", name="Mes ateliers")).to_be_visible()
+        return page
+
+    return log_in
