@@ -5,10 +5,11 @@ Two entries commit: `run_command` for a workshop's write commands (the workshop
 lock, the change, its events with the next gapless `seq`, the idempotent
 `client_id` record, one commit) and `transaction()` for every other write
 (accounts, roadmaps, presence, minutes upkeep). What a transaction queued in
-its `Outbox` is handed to the subscribers only after its commit succeeds, so
+its `Outbox` is handed to the subscribers once its commit has returned, so
 nothing uncommitted is ever broadcast; a rollback discards it.
 """
 
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from app.services.core.errors import ServiceError
 from models import CommandResult, Event, Workshop, db, utcnow
 
+log = logging.getLogger("fabrique.unit_of_work")
 LOCKED = "locked_workshop"  # session.info: the workshop this transaction holds the lock of
 OUTBOX = "outbox"
 
@@ -69,13 +71,27 @@ def _mark_written(session: Session, _context) -> None:
 
 
 @sa_event.listens_for(Session, "after_commit")
-def _publish(session: Session) -> None:
+def _committed(session: Session) -> None:
     session.info.pop("flushed", None)
     session.info.pop(LOCKED, None)
-    outbox = session.info.pop(OUTBOX, None)
+    session.info.pop(OUTBOX, None)
+
+
+def _commit() -> None:
+    """Commit, then hand the transaction's Outbox to the subscribers.
+
+    Only once `commit()` has returned, never from inside its hooks: an emit may
+    run another socket handler (a disconnect) in this very greenlet, and that
+    handler must find the session idle, not half-way through a commit.
+    """
+    outbox = db.session.info.get(OUTBOX)
+    db.session.commit()
     if outbox:
         for fn in list(_subscribers):
-            fn(outbox)
+            try:
+                fn(outbox)
+            except Exception:  # the change is committed: clients catch up with `sync`
+                log.exception("publishing committed events failed")
 
 
 @sa_event.listens_for(Session, "after_rollback")
@@ -214,7 +230,7 @@ def run_command(actor, client_id: str | None, apply: Callable[[Workshop], dict])
             if client_id:
                 row = {"workshop_id": workshop_id, "actor": actor_key, "client_id": client_id, "response": result}
                 db.session.execute(_LOG["command_result"], {**row, "at": utcnow()})
-            db.session.commit()
+            _commit()
             return result
         except (ServiceError, IntegrityError):
             db.session.rollback()
@@ -233,7 +249,7 @@ def transaction() -> Iterator[None]:
     commit what the block wrote, or, if it raises, roll all of it back and re-raise."""
     try:
         yield
-        db.session.commit()
+        _commit()
     except BaseException:
         db.session.rollback()
         raise

@@ -18,6 +18,13 @@ def text(value, field: str, *, min_len: int = 1, max_len: int = 200, required: b
     return value
 
 
+def mapping(value) -> dict:
+    """A command's or request's fields: a JSON object. Raises Invalid."""
+    if not isinstance(value, dict):
+        raise Invalid("Le corps doit être un objet JSON.")
+    return value
+
+
 def is_int(value) -> bool:
     """An integer as JSON gives it; a bool is not one, although Python says True == 1."""
     return isinstance(value, int) and not isinstance(value, bool)

@@ -60,8 +60,7 @@ def axis_of(roadmap: Roadmap, axis_id, field: str = "axis_id") -> Axis:
 def create_roadmap(user: User | None, data: dict) -> Roadmap:
     """Create a roadmap with its axes. Raises Unauthorized, Invalid."""
     require_user(user)
-    if not isinstance(data, dict):
-        raise Invalid("Le corps doit être un objet JSON.")
+    v.mapping(data)
     roadmap = Roadmap(
         title=v.text(data.get("title"), "title", max_len=200),
         territory_id=_territory(data.get("territory")),
@@ -93,8 +92,7 @@ def update_roadmap(user: User | None, roadmap_id, data: dict) -> Roadmap:
     """Patch title, description, year, territory, published or axes. Raises Unauthorized, NotFound, Invalid."""
     require_user(user)
     roadmap = get_roadmap(roadmap_id, user)
-    if not isinstance(data, dict):
-        raise Invalid("Le corps doit être un objet JSON.")
+    v.mapping(data)
     with transaction():
         if "title" in data:
             roadmap.title = v.text(data["title"], "title", max_len=200)
@@ -141,8 +139,7 @@ def create_action(user: User | None, roadmap_id, data: dict) -> Action:
     """Add an action, optionally with source ideas. Raises Unauthorized, NotFound, Invalid, Forbidden."""
     require_user(user)
     roadmap = get_roadmap(roadmap_id, user)
-    if not isinstance(data, dict):
-        raise Invalid("Le corps doit être un objet JSON.")
+    v.mapping(data)
     with transaction():
         action = new_action(user, roadmap, data)
         for idea in resolve_ideas(user, data.get("source_ideas", [])):
@@ -155,8 +152,7 @@ def update_action(user: User | None, roadmap_id, action_id, data: dict) -> Actio
     require_user(user)
     roadmap = get_roadmap(roadmap_id, user)
     action = get_action(roadmap, action_id)
-    if not isinstance(data, dict):
-        raise Invalid("Le corps doit être un objet JSON.")
+    v.mapping(data)
     with transaction():
         changes = rf.action_fields(data, territory_cities(roadmap), creating=False)
         if "axis_id" in data:

@@ -107,8 +107,7 @@ def _columns(value) -> list[str]:
 
 def create_workshop(user: User, data: dict) -> Workshop:
     """Create a workshop led by `user`, columns from the theme unless given. Raises Invalid."""
-    if not isinstance(data, dict):
-        raise Invalid("Le corps doit être un objet JSON.")
+    v.mapping(data)
     fields = _fields(data, creating=True)
     theme = THEMES[fields["theme"]]
     fields.setdefault("prompt", theme["prompt"])
@@ -132,8 +131,7 @@ def _unused_code() -> str:
 def update_workshop(actor: Actor, data: dict) -> dict:
     """Patch fields, settings or columns. Raises Forbidden, Invalid; emits workshop.updated."""
     require_facilitator(actor, "modifier l'atelier")
-    if not isinstance(data, dict):
-        raise Invalid("Le corps doit être un objet JSON.")
+    v.mapping(data)
 
     def apply(workshop: Workshop) -> dict:
         for key, value in _fields(data, creating=False).items():
@@ -191,8 +189,7 @@ def workshop_info(workshop: Workshop) -> dict:
 def join_workshop(code: str, data: dict) -> tuple[Participant, str]:
     """Add a guest; returns the participant and its bearer token (shown once). Raises NotFound, Invalid, PhaseError."""
     workshop = get_workshop(code)
-    if not isinstance(data, dict):
-        raise Invalid("Le corps doit être un objet JSON.")
+    v.mapping(data)
     require_open(workshop)
     name = v.text(data.get("name"), "name", max_len=80)
     organisation = v.text(data.get("organisation"), "organisation", min_len=0, max_len=120, required=False)
