@@ -11,7 +11,7 @@ from flask import Flask
 
 from app.extensions import socketio
 from app.services.core.actors import Viewer
-from app.services.core.unit_of_work import Outbox, Outgoing, subscribe
+from app.services.core.outbox import Outbox, Outgoing, subscribe
 from app.services.core.visibility import view_event
 from realtime.manager import skip_room
 

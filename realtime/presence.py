@@ -14,7 +14,7 @@ import uuid
 from flask import Flask
 
 from app.extensions import socketio
-from app.services.core.unit_of_work import Outbox, subscribe
+from app.services.core.outbox import Outbox, subscribe
 from app.services.workshop import presence
 from models import db
 from realtime import broadcast

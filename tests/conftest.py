@@ -102,7 +102,7 @@ def published(request, monkeypatch):
     background write outliving its test would collide with the next test's
     cleanup.
     """
-    from app.services.core import unit_of_work
+    from app.services.core import outbox
     from app.services.workshop.tallies import coalescer
     from realtime import presence
 
@@ -110,8 +110,8 @@ def published(request, monkeypatch):
         request.getfixturevalue("app")  # the app subscribes its publishers first
     outboxes: list = []
     live = request.node.get_closest_marker("live_publishing") is not None
-    subscribers = [outboxes.append] + (list(unit_of_work._subscribers) if live else [])
-    monkeypatch.setattr(unit_of_work, "_subscribers", subscribers)
+    subscribers = [outboxes.append] + (outbox.subscribers() if live else [])
+    monkeypatch.setattr(outbox, "_subscribers", subscribers)
     yield outboxes
     deadline = time.monotonic() + 5
     while live and (coalescer.busy() or presence.busy()) and time.monotonic() < deadline:

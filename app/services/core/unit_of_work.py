@@ -12,7 +12,6 @@ nothing uncommitted is ever broadcast; a rollback discards it.
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import bindparam, insert, select, update
@@ -22,43 +21,12 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.services.core.errors import ServiceError
+from app.services.core.outbox import Outbox, Outgoing, subscribers
 from models import CommandResult, Event, Workshop, db, utcnow
 
 log = logging.getLogger("fabrique.unit_of_work")
 LOCKED = "locked_workshop"  # session.info: the workshop this transaction holds the lock of
 OUTBOX = "outbox"
-
-
-@dataclass
-class Outgoing:
-    """A committed event plus what the broadcaster needs without touching the database."""
-
-    workshop_id: int
-    envelope: dict
-    phase: str
-    settings: dict
-    author_id: int | None = None  # the participant who wrote the idea this event carries
-
-
-@dataclass
-class Outbox:
-    """What one transaction hands over after its commit."""
-
-    events: list[Outgoing] = field(default_factory=list)
-    tallies: dict[int, set[int]] = field(default_factory=dict)  # workshop -> ideas whose tally changed
-    presence: set[int] = field(default_factory=set)  # workshops whose room counts changed
-
-    def __bool__(self) -> bool:
-        return bool(self.events or self.tallies or self.presence)
-
-
-_subscribers: list[Callable[[Outbox], None]] = []
-
-
-def subscribe(fn: Callable[[Outbox], None]) -> None:
-    """Have `fn` called with every committed, non-empty Outbox (the broadcaster, the tally coalescer)."""
-    if fn not in _subscribers:
-        _subscribers.append(fn)
 
 
 def _outbox() -> Outbox:
@@ -87,7 +55,7 @@ def _commit() -> None:
     outbox = db.session.info.get(OUTBOX)
     db.session.commit()
     if outbox:
-        for fn in list(_subscribers):
+        for fn in subscribers():
             try:
                 fn(outbox)
             except Exception:  # the change is committed: clients catch up with `sync`

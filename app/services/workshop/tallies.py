@@ -20,7 +20,8 @@ from collections.abc import Callable, Iterable
 from flask import Flask
 from sqlalchemy import select
 
-from app.services.core.unit_of_work import Outbox, lock_workshop, record, subscribe, transaction
+from app.services.core.outbox import Outbox, subscribe
+from app.services.core.unit_of_work import lock_workshop, record, transaction
 from app.services.workshop.votes import empty_tally, tallies
 from models import Idea, Workshop, db
 
