@@ -5,10 +5,13 @@ from pathlib import Path
 
 from flask import Flask, request, session
 from flask_babel import get_locale
+from werkzeug.routing import IntegerConverter
 
 from app.config import load_config
-from app.extensions import babel, csrf, db, login_manager, migrate
-from app.ratelimit import RateLimiter
+from app.extensions import StrictJSONProvider, babel, csrf, db, login_manager, migrate
+from app.lib import strict_json
+from app.ratelimit import install_limiters
+from app.services.core.validation import MAX_ID
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -20,6 +23,15 @@ def select_locale() -> str:
     return session.get("lang") or "fr"
 
 
+class RowIdConverter(IntegerConverter):
+    """Every `<int:…>` in a URL is a row id: beyond the id column's range it matches nothing (404),
+    rather than reaching the database with a number it cannot hold."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
 def create_app(overrides: dict | None = None) -> Flask:
     app = Flask(
         __name__,
@@ -29,12 +41,12 @@ def create_app(overrides: dict | None = None) -> Flask:
     )
     app.config.update(load_config(Path(app.instance_path)))
     app.config.update(overrides or {})
+    app.json = StrictJSONProvider(app)
+    app.url_map.converters["int"] = RowIdConverter
+    _read_body_first(app)
     _init_extensions(app)
-    fail_limit, fail_period = app.config["JOIN_FAIL_LIMIT"]
-    limits_on = app.config["RATE_LIMITS"]
-    app.extensions["fabrique_join_limiter"] = RateLimiter(
-        fail_limit if limits_on else 10**9, fail_period, app.config["SOCKETIO_MESSAGE_QUEUE"], "join"
-    )
+    install_limiters(app)
+    _trust_proxies(app)
     _register_blueprints(app)
     _install_security_headers(app)
     from app import cli
@@ -43,9 +55,40 @@ def create_app(overrides: dict | None = None) -> Flask:
     return app
 
 
+def _trust_proxies(app: Flask) -> None:
+    """Behind N reverse proxies (FABRIQUE_TRUSTED_PROXIES=N), take the client's address, scheme and
+    host from their X-Forwarded-* headers: the per-address limits need the real address. Wraps the
+    Socket.IO middleware too, so sockets see it. Off by default: a client could forge the headers."""
+    proxies = app.config["TRUSTED_PROXIES"]
+    if proxies > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+
+
+def _read_body_first(app: Flask) -> None:
+    """Every request's body is read in full before anything touches the database.
+
+    Views resolve their caller (a database read) before they parse the body. On SQLite every
+    transaction takes the write lock (BEGIN IMMEDIATE, app/database.py), on PostgreSQL it holds
+    a pooled connection: a client that sends its headers and holds its body would keep either
+    until the body came. Reading it here, in the first hook of every request (before the CSRF
+    check and every view: API, forms, uploads alike), makes a slow client wait on its own
+    request only. The body is bounded by MAX_CONTENT_LENGTH (413 beyond) and cached:
+    `get_json()`, `form` and `files` parse it from memory.
+    """
+
+    @app.before_request
+    def read_body():
+        request.get_data(cache=True)
+
+
 def _init_extensions(app: Flask) -> None:
     from app.database import ping_when_idle, tune_sqlite
 
+    # Stored JSON (event data, settings) is strict too: a non-finite number fails here, loudly.
+    engine_options = app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {}
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"json_serializer": strict_json.dumps, **engine_options}
     db.init_app(app)
     with app.app_context():
         tune_sqlite(db.engine)

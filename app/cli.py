@@ -5,7 +5,7 @@ import os
 import click
 from flask import Flask
 
-from app.services.core.accounts import create_facilitator
+from app.services.core.accounts import create_facilitator, set_facilitator_active
 from app.services.core.errors import ServiceError
 
 
@@ -36,6 +36,18 @@ def facilitator_create(email: str, name: str, admin: bool):
     except ServiceError as exc:
         raise click.ClickException(exc.message) from None
     click.echo(f"Animateur {'créé' if created else 'mis à jour'} : {user.email} (id {user.id})")
+
+
+@facilitator.command("deactivate")
+@click.argument("email")
+@click.option("--undo", is_flag=True, help="Réactiver le compte.")
+def facilitator_deactivate(email: str, undo: bool):
+    """Deactivate an account (no more login; its tokens and sessions stop at once), or reactivate it."""
+    try:
+        user = set_facilitator_active(email, active=undo)
+    except ServiceError as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo(f"Compte {'réactivé' if undo else 'désactivé'} : {user.email}")
 
 
 @click.group(help="Données de démonstration.")

@@ -40,7 +40,19 @@ def load_config(instance: Path) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_IDEAS_PER_PARTICIPANT": int(env("FABRIQUE_MAX_IDEAS", "50")),
         "SOCKET_RATE": (int(env("FABRIQUE_SOCKET_RATE", "20")), 5.0),
+        # One bucket shared by all of a participant's sockets in this process (docs/deployment.md).
+        "PARTICIPANT_RATE": (int(env("FABRIQUE_PARTICIPANT_RATE", "30")), 5.0),
+        "SOCKETS_PER_PARTICIPANT": int(env("FABRIQUE_SOCKETS_PER_PARTICIPANT", "5")),
+        "SOCKETS_PER_ADDRESS": int(env("FABRIQUE_SOCKETS_PER_ADDRESS", "2000")),
+        "PING_INTERVAL": int(env("FABRIQUE_PING_INTERVAL", "20")),
+        "PING_TIMEOUT": int(env("FABRIQUE_PING_TIMEOUT", "20")),
+        # Wrong join codes per address and window; past it each one waits step × excess (≤ cap) seconds.
         "JOIN_FAIL_LIMIT": (10, 60.0),
+        "JOIN_FAIL_DELAY": (0.25, 2.0),
+        # Failed logins per address, and per account, in a window of seconds (docs/deployment.md).
+        "LOGIN_FAIL_LIMIT": (10, 900.0),
+        # How many reverse proxies (nginx…) stand before the app; their X-Forwarded-* are trusted only then.
+        "TRUSTED_PROXIES": int(env("FABRIQUE_TRUSTED_PROXIES", "0")),
     }
 
 

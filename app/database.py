@@ -1,8 +1,15 @@
 """Engine tuning per database.
 
-SQLite: WAL, a busy timeout, foreign keys, and write-locking transactions.
-BEGIN IMMEDIATE takes the write lock up front, so two writers queue on the
-busy timeout instead of failing when one upgrades a read lock.
+SQLite: WAL, foreign keys, and write-locking transactions. BEGIN IMMEDIATE
+takes the write lock up front, so two writers queue instead of failing when
+one upgrades a read lock. They queue cooperatively: SQLite's own busy handler
+(PRAGMA busy_timeout) waits in a blocking C sleep that would stall every
+greenlet of the process, the lock holder included, so it is off
+(busy_timeout=0) and a locked BEGIN IMMEDIATE is retried here with time.sleep,
+which gevent's monkey-patching (wsgi.py) turns into a yield to the other
+greenlets, for up to BUSY_WAIT seconds. In WAL mode a transaction that holds
+the write lock gets no SQLITE_BUSY afterwards (COMMIT included); the
+connection's pragmas go through the same retry.
 
 PostgreSQL: a pooled connection is pinged before use only when it has been
 idle a while. A ping on every checkout (`pool_pre_ping`) is one more round
@@ -12,12 +19,14 @@ the whole pool, answers `internal`, and the clients resend (client_id keeps
 that safe).
 """
 
+import sqlite3
 import time
 
 from sqlalchemy import event, exc
 from sqlalchemy.engine import Engine
 
 PING_AFTER_IDLE = 10.0  # seconds
+BUSY_WAIT = 30.0  # seconds a SQLite statement waits for a lock before "database is locked"
 
 
 def tune_sqlite(engine: Engine) -> None:
@@ -28,16 +37,32 @@ def tune_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_conn, _record):
         dbapi_conn.isolation_level = None
-        cursor = dbapi_conn.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.close()
+        dbapi_conn.execute("PRAGMA busy_timeout=0")  # first: never SQLite's blocking wait (see above)
+        for pragma in ("journal_mode=WAL", "foreign_keys=ON", "synchronous=NORMAL"):
+            retry_while_locked(lambda pragma=pragma: dbapi_conn.execute(f"PRAGMA {pragma}"))
 
     @event.listens_for(engine, "begin")
     def on_begin(conn):
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        dbapi_conn = conn.connection.dbapi_connection
+        try:
+            retry_while_locked(lambda: dbapi_conn.execute("BEGIN IMMEDIATE"))
+        except sqlite3.OperationalError as error:
+            raise exc.OperationalError("BEGIN IMMEDIATE", (), error) from error
+
+
+def retry_while_locked(statement):
+    """Run `statement()` again while SQLite answers "database is locked" (SQLITE_BUSY: another
+    connection holds the lock), sleeping 1 ms, then 2, 4… up to 50 ms between tries, for up to
+    BUSY_WAIT seconds; then re-raise. The sleep yields to the other greenlets under gevent."""
+    delay, give_up = 0.001, time.monotonic() + BUSY_WAIT
+    while True:
+        try:
+            return statement()
+        except sqlite3.OperationalError as error:
+            if getattr(error, "sqlite_errorcode", 0) & 0xFF != sqlite3.SQLITE_BUSY or time.monotonic() >= give_up:
+                raise
+        time.sleep(delay)
+        delay = min(delay * 2, 0.05)
 
 
 def ping_when_idle(engine: Engine) -> None:

@@ -10,6 +10,7 @@
 #   PGHOST/PGPORT/PGUSER       (127.0.0.1 / 5432 / postgres) the PostgreSQL server
 #   DATABASE_URL               overrides the URL built from the above
 #   SOCKETIO_MESSAGE_QUEUE     (redis://127.0.0.1:6379/0)
+#   FABRIQUE_TRUSTED_PROXIES   (1) nginx stands before every process: trust its X-Forwarded-For
 #   CLUSTER_RUN (instance/cluster) nginx config, pid, logs and server logs
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,6 +23,7 @@ PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
 export PGHOST PGPORT PGUSER
 export DATABASE_URL=${DATABASE_URL:-postgresql+psycopg://$PGUSER@$PGHOST:$PGPORT/$DB}
 export SOCKETIO_MESSAGE_QUEUE=${SOCKETIO_MESSAGE_QUEUE:-redis://127.0.0.1:6379/0}
+export FABRIQUE_TRUSTED_PROXIES=${FABRIQUE_TRUSTED_PROXIES:-1}
 RUN=${CLUSTER_RUN:-$ROOT/instance/cluster}
 NGINX=${NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}
 

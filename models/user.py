@@ -1,7 +1,8 @@
+import hashlib
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import String
+from sqlalchemy import String, true
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -18,13 +19,30 @@ class User(UserMixin, db.Model):
     name: Mapped[str] = mapped_column(String(80))
     password_hash: Mapped[str] = mapped_column(String(256))
     is_admin: Mapped[bool] = mapped_column(default=False)
+    # A deactivated account can neither log in nor use a token or session it was given; deactivating
+    # also bumps the version, so a reactivated account does not bring its old tokens back.
+    active: Mapped[bool] = mapped_column(default=True, server_default=true())
+    credentials_version: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def is_active(self) -> bool:
+        return bool(self.active)
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+    def credential_stamp(self) -> str:
+        """Changes with the password and the version: signed into tokens and sessions, so a new password
+        or a deactivation revokes them all."""
+        return hashlib.sha256(f"{self.password_hash}:{self.credentials_version or 0}".encode()).hexdigest()[:16]
+
+    def get_id(self) -> str:
+        """The login session's user id (Flask-Login), with the stamp: see app/auth load_user."""
+        return f"{self.id}.{self.credential_stamp()}"
 
     def to_dict(self) -> dict:
         return {"id": self.id, "name": self.name, "email": self.email}

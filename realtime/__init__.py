@@ -34,8 +34,8 @@ def init_realtime(app: Flask) -> None:
         client_manager=client_manager(app.config["SOCKETIO_MESSAGE_QUEUE"]),
         cors_allowed_origins=origin_checker(app.config["ALLOWED_ORIGINS"]),
         max_http_buffer_size=256 * 1024,
-        ping_interval=20,
-        ping_timeout=20,
+        ping_interval=app.config["PING_INTERVAL"],
+        ping_timeout=app.config["PING_TIMEOUT"],
         manage_session=False,
     )
     broadcast.install(app)

@@ -30,6 +30,7 @@ _app: Flask | None = None
 _heartbeat_app: Flask | None = None
 _lock = threading.Lock()
 _pending: set[int] = set()
+_forgetting = 0  # sockets gone whose connection row is being deleted
 _sizes: dict[int, int] = {}  # last number of people online, per workshop
 
 
@@ -66,10 +67,38 @@ def _send_later(workshop_id: int) -> None:
     broadcast.presence(workshop_id, data)
 
 
-def busy() -> bool:
-    """True while a presence list waits to be sent (tests wait for it before cleaning up)."""
+def forget(app: Flask, sid: str, workshop_id: int) -> None:
+    """A socket is gone: delete its connection in a task with its own app context and session.
+
+    The disconnect handler may run inside another greenlet's work (engineio notices a missed ping
+    when something is sent to the socket, e.g. right after a commit); that greenlet's session is
+    not ours to use, commit or close (issue 20: vanished phones stayed online forever)."""
+    global _forgetting
     with _lock:
-        return bool(_pending)
+        _forgetting += 1
+    socketio.start_background_task(_forget, app, sid, workshop_id)
+
+
+def _forget(app: Flask, sid: str, workshop_id: int) -> None:
+    global _forgetting
+    try:
+        with app.app_context():
+            try:
+                presence.disconnect(sid, workshop_id)  # announces the new list
+            except Exception:
+                log.exception("forgetting socket %s failed", sid)
+            finally:
+                db.session.remove()
+    finally:
+        with _lock:
+            _forgetting -= 1
+
+
+def busy() -> bool:
+    """True while a presence list waits to be sent or a connection to be forgotten (tests wait for
+    it before cleaning up)."""
+    with _lock:
+        return bool(_pending) or _forgetting > 0
 
 
 def ensure_heartbeat() -> None:

@@ -3,19 +3,36 @@
 import json
 import logging
 import time
+import weakref
 from dataclasses import dataclass, field
 
 from flask import current_app, request
 from sqlalchemy import bindparam, select
 
 from app.extensions import socketio
+from app.services.core import validation as v
 from app.services.core.actors import Actor
-from app.services.core.errors import Invalid, RateLimited, ServiceError, TooLarge, Unauthorized
+from app.services.core.errors import RateLimited, ServiceError, TooLarge, Unauthorized
 from app.services.core.unit_of_work import workshop_locked
 from models import Participant, User, Workshop, db
 
 log = logging.getLogger("fabrique.realtime")
 MAX_PAYLOAD = 16 * 1024
+
+
+@dataclass
+class Bucket:
+    """A token bucket: a burst of `burst` commands, refilled over `period` seconds."""
+
+    tokens: float = 0.0
+    last: float = 0.0  # 0: never used, starts full
+
+    def level(self, burst: int, period: float, now: float) -> float:
+        return min(burst, self.tokens + (now - self.last) * burst / period) if self.last else burst
+
+
+# Each participant's shared bucket lives as long as one of their sockets in this process holds it.
+PARTICIPANT_BUCKETS: weakref.WeakValueDictionary[int, Bucket] = weakref.WeakValueDictionary()
 
 
 @dataclass
@@ -25,7 +42,13 @@ class SocketState:
     user_id: int | None
     participant_id: int | None
     role: str
-    bucket: list = field(default_factory=lambda: [0.0, 0.0])  # [tokens, last refill]
+    slots: tuple = ()  # what this socket counts against in the connection caps (realtime/connection.py)
+    bucket: Bucket = field(default_factory=Bucket)  # this socket's
+    shared: Bucket | None = None  # the participant's, shared by all their sockets in this process
+
+    def __post_init__(self) -> None:
+        if self.participant_id is not None and self.shared is None:
+            self.shared = PARTICIPANT_BUCKETS.setdefault(self.participant_id, Bucket())
 
     def actor(self, lock: bool = False) -> Actor:
         """Load who acts. With `lock`, a participant's load also takes the workshop lock a
@@ -64,22 +87,20 @@ SOCKETS: dict[str, SocketState] = {}
 
 
 def _rate_ok(state: SocketState, cost: float = 1.0) -> bool:
-    """Token bucket per socket: a burst of N commands, refilled over the period."""
+    """Token buckets per socket and per participant: a command passes when both hold `cost`, and
+    only then takes it from both. The participant's bucket keeps several sockets (tabs, devices,
+    a script) from multiplying the per-socket rate."""
     if not current_app.config["RATE_LIMITS"]:
         return True
-    burst, period = current_app.config["SOCKET_RATE"]
-    now = time.monotonic()
-    tokens, last = state.bucket
-    tokens = min(burst, tokens + (now - last) * burst / period) if last else burst
-    state.bucket[:] = [tokens - cost, now] if tokens >= cost else [tokens, now]
-    return tokens >= cost
-
-
-def _client_id(payload: dict) -> str | None:
-    cid = payload.get("client_id")
-    if cid is not None and (not isinstance(cid, str) or not 0 < len(cid) <= 64):
-        raise Invalid("« client_id » doit être un texte de 1 à 64 caractères.", field="client_id")
-    return cid
+    config, now = current_app.config, time.monotonic()
+    buckets = [(state.bucket, config["SOCKET_RATE"])]
+    if state.shared is not None:
+        buckets.append((state.shared, config["PARTICIPANT_RATE"]))
+    levels = [bucket.level(*rate, now) for bucket, rate in buckets]
+    ok = all(level >= cost for level in levels)
+    for (bucket, _rate), level in zip(buckets, levels, strict=True):
+        bucket.tokens, bucket.last = (level - cost if ok else level), now
+    return ok
 
 
 def command(name: str, *, max_payload: int = MAX_PAYLOAD, cost: float = 1.0, writes: bool = True):
@@ -94,14 +115,12 @@ def command(name: str, *, max_payload: int = MAX_PAYLOAD, cost: float = 1.0, wri
                 state = SOCKETS.get(request.sid)
                 if state is None:
                     raise Unauthorized("Connexion non authentifiée.")
-                payload = {} if payload is None else payload
-                if not isinstance(payload, dict):
-                    raise Invalid("La commande attend un objet.")
+                payload = v.payload({} if payload is None else payload)  # the same edge check as REST bodies
                 if len(json.dumps(payload)) > max_payload:
                     raise TooLarge(f"Commande trop volumineuse (max {max_payload // 1024} Ko).")
                 if not _rate_ok(state, cost):
                     raise RateLimited("Trop de commandes : ralentissez un instant.")
-                return {"ok": True, **fn(state.actor(lock=writes), payload, _client_id(payload))}
+                return {"ok": True, **fn(state.actor(lock=writes), payload, payload.get("client_id"))}
             except ServiceError as exc:
                 db.session.rollback()
                 return {"ok": False, "error": exc.to_dict()}

@@ -1,10 +1,12 @@
 """Every API error is {"error": {"code", "message"}} with the contract's status."""
 
-from flask import jsonify, request
+from flask import current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from app.api import bp
-from app.services.core.errors import ServiceError
+from app.lib.strict_json import Refused
+from app.services.core import validation as v
+from app.services.core.errors import Invalid, ServiceError
 
 HTTP_CODES = {
     400: "invalid",
@@ -17,6 +19,14 @@ HTTP_CODES = {
     415: "invalid",
     429: "rate_limited",
 }
+# Werkzeug's own errors (an unknown URL, a wrong method) in the API's language.
+HTTP_MESSAGES = {
+    400: "Requête invalide.",
+    404: "Adresse inconnue dans l'API.",
+    405: "Méthode non autorisée à cette adresse.",
+    415: "Type de contenu non pris en charge.",
+}
+NOT_JSON = "Le corps doit être un objet JSON valide (Content-Type: application/json)."
 
 
 def error_response(code: str, message: str, status: int, **extra):
@@ -34,14 +44,20 @@ def http_error(exc: HTTPException):
         return exc
     if exc.code == 413:
         return error_response("too_large", "Requête trop volumineuse.", 413)
-    return error_response(HTTP_CODES.get(exc.code, "invalid"), exc.description or exc.name, exc.code or 400)
+    default = exc.description == type(exc).description
+    message = HTTP_MESSAGES.get(exc.code) if default else None
+    return error_response(HTTP_CODES.get(exc.code, "invalid"), message or exc.description or exc.name, exc.code or 400)
 
 
 def json_body() -> dict:
-    """The request's JSON object. Raises Invalid for anything else."""
-    from app.services.core.errors import Invalid
-
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise Invalid("Le corps doit être un objet JSON valide (Content-Type: application/json).")
-    return data
+    """The request's JSON object, checked at the edge (validation.payload): finite numbers,
+    storable texts, bounded nesting, one client_id rule. Raises Invalid for anything else."""
+    if not request.is_json:
+        raise Invalid(NOT_JSON)
+    try:
+        data = current_app.json.loads(request.get_data(cache=True))
+    except Refused as exc:  # a non-finite number, nesting too deep
+        raise Invalid(str(exc)) from None
+    except ValueError:  # not JSON, not UTF-8
+        raise Invalid(NOT_JSON) from None
+    return v.payload(data)

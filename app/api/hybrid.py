@@ -8,13 +8,13 @@ from flask import jsonify
 from app.api import bp
 from app.api.errors import json_body
 from app.http import attachment
-from app.identity import request_actor
+from app.identity import request_actor_for_code
+from app.services.core import validation as v
 from app.services.workshop import equity, tables
-from app.services.workshop import workshops as service
 
 
 def _actor(code: str):
-    return request_actor(service.get_workshop(code))
+    return request_actor_for_code(code)
 
 
 @bp.get("/workshops/<code>/tables")
@@ -35,7 +35,7 @@ def post_table_idea(code, table_id):
     result = tables.post_for_table(
         actor, table_id, data.get("column_id"), data.get("text"), data.get("color"), client_id=data.get("client_id")
     )
-    return jsonify(result["idea"]), 201
+    return jsonify(v.answer_of(result, "idea")), 201
 
 
 @bp.post("/workshops/<code>/tables/<int:table_id>/votes")

@@ -9,10 +9,9 @@ from markupsafe import Markup
 
 from app.api import bp
 from app.http import attachment
-from app.identity import request_actor
+from app.identity import request_actor_for_code
 from app.services.core.actors import Actor
 from app.services.minutes.operations import export_minutes, minutes_title
-from app.services.workshop import workshops as service
 
 # The printable page carries its own inline stylesheet and nothing else.
 PRINT_CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
@@ -21,7 +20,7 @@ _LANG_RE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
 
 @bp.get("/workshops/<code>/minutes/export")
 def export_minutes_file(code):
-    actor = request_actor(service.get_workshop(code))
+    actor = request_actor_for_code(code)
     fmt = request.args.get("format", "md")
     body, mimetype, filename = minutes_file(actor, fmt)
     inline = fmt == "html" and request.args.get("disposition") == "inline"

@@ -3,9 +3,8 @@ from flask import jsonify, request, url_for
 from app.api import bp
 from app.api.errors import json_body
 from app.http import attachment
-from app.identity import join_limited, request_actor, request_user, token_for_user
-from app.services.core.accounts import authenticate
-from app.services.core.errors import Invalid
+from app.identity import join_limited, login_limited, request_actor_for_code, request_user, token_for_user
+from app.services.core import validation as v
 from app.services.minutes.operations import minutes_markdown_html
 from app.services.workshop import board, exports, ideas
 from app.services.workshop import workshops as service
@@ -14,7 +13,7 @@ from app.services.workshop import workshops as service
 @bp.post("/auth/token")
 def auth_token():
     data = json_body()
-    user = authenticate(data.get("email"), data.get("password"))
+    user = login_limited(data.get("email"), data.get("password"))
     return jsonify({"token": token_for_user(user), "user": user.to_dict()})
 
 
@@ -33,15 +32,15 @@ def create_workshop():
 
 @bp.get("/workshops/<code>")
 def get_workshop(code):
-    actor = request_actor(service.get_workshop(code))
+    actor = request_actor_for_code(code)
     return jsonify(board.snapshot(actor))
 
 
 @bp.patch("/workshops/<code>")
 def patch_workshop(code):
-    workshop = service.get_workshop(code)
-    service.update_workshop(request_actor(workshop), json_body())
-    return jsonify(workshop_json(workshop))
+    actor = request_actor_for_code(code)
+    service.update_workshop(actor, json_body())
+    return jsonify(workshop_json(actor.workshop))
 
 
 @bp.post("/workshops/<code>/participants")
@@ -52,30 +51,28 @@ def join(code):
 
 @bp.post("/workshops/<code>/ideas")
 def post_idea(code):
-    actor = request_actor(service.get_workshop(code))
+    actor = request_actor_for_code(code)
     data = json_body()
     result = ideas.create_idea(actor, data.get("column_id"), data.get("text"), data.get("color"), data.get("client_id"))
-    return jsonify(result["idea"]), 201
+    return jsonify(v.answer_of(result, "idea")), 201
 
 
 @bp.get("/workshops/<code>/events")
 def events(code):
-    actor = request_actor(service.get_workshop(code))
-    since = request.args.get("since", "0")
-    if not since.isdigit():
-        raise Invalid("« since » doit être un entier positif.", field="since")
-    return jsonify(board.replay(actor, int(since)))
+    actor = request_actor_for_code(code)
+    since = v.query_int(request.args.get("since"), "since", default=0)
+    return jsonify(board.replay(actor, since))
 
 
 @bp.get("/workshops/<code>/minutes")
 def minutes(code):
-    actor = request_actor(service.get_workshop(code))
+    actor = request_actor_for_code(code)
     return jsonify(minutes_markdown_html(actor))
 
 
 @bp.get("/workshops/<code>/export")
 def export(code):
-    actor = request_actor(service.get_workshop(code))
+    actor = request_actor_for_code(code)
     fmt = request.args.get("format", "json")
     body, mimetype, filename = exports.export_workshop(actor, fmt, request.args.get("scope", "ideas"))
     return attachment(body, mimetype, filename)

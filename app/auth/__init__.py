@@ -7,7 +7,7 @@ from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
 from app.extensions import login_manager
-from app.services.core.accounts import authenticate
+from app.identity import login_limited, still_valid
 from app.services.core.errors import ServiceError
 from models import User, db
 
@@ -15,8 +15,12 @@ bp = Blueprint("auth", __name__)
 
 
 @login_manager.user_loader
-def load_user(user_id: str):
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+def load_user(session_id: str):
+    """The session's user while its password and account stand (User.get_id): a new password or a
+    deactivation ends every session at once."""
+    user_id, _, stamp = session_id.partition(".")
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() and len(user_id) < 10 else None
+    return user if still_valid(user, stamp) else None
 
 
 class LoginForm(FlaskForm):
@@ -36,12 +40,12 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            user = authenticate(form.email.data, form.password.data)
+            user = login_limited(form.email.data, form.password.data)
         except ServiceError as exc:
             flash(exc.message, "error")
-        else:
-            login_user(user)
-            return redirect(_safe_next(request.args.get("next")))
+            return render_template("auth/login.html", form=form), exc.status
+        login_user(user)
+        return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form), 200 if request.method == "GET" or form.errors == {} else 400
 
 

@@ -6,6 +6,7 @@ Pure module: only the standard library, ``markdown``, ``nh3`` and ``odfpy``.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import io
 import re
 import unicodedata
@@ -41,6 +42,8 @@ from odf.text import (
     P,
     Span,
 )
+
+from app.lib.bounded_markdown import BoundedScans, convert_piece, references, split_pieces
 
 # --------------------------------------------------------------------------
 # Sanitizer allow-list (shared with any browser-side renderer).
@@ -137,7 +140,7 @@ class _SafeMinutesExtension(Extension):
 def _new_markdown() -> markdown.Markdown:
     """Return a fresh (not thread-shared) Markdown converter."""
     return markdown.Markdown(
-        extensions=[*MARKDOWN_EXTENSIONS, _SafeMinutesExtension()],
+        extensions=[*MARKDOWN_EXTENSIONS, _SafeMinutesExtension(), BoundedScans()],
         output_format="html",
     )
 
@@ -156,8 +159,16 @@ def sanitize_html(fragment: str) -> str:
 
 
 def render_markdown(source: str) -> str:
-    """Render Markdown minutes to sanitized HTML (raw HTML is shown as text)."""
-    return sanitize_html(_new_markdown().convert(source or ""))
+    """Render Markdown minutes to sanitized HTML (raw HTML is shown as text), in time linear in the
+    source (app/lib/bounded_markdown.py); pieces are cached, so an edit re-renders only those it touched."""
+    source = source or ""
+    refs = references(source)
+    return "\n".join(_render_piece(piece, refs) for piece in split_pieces(source))
+
+
+@functools.lru_cache(maxsize=512)
+def _render_piece(piece: str, refs: frozenset) -> str:
+    return sanitize_html(convert_piece(_new_markdown(), piece, refs))
 
 
 # --------------------------------------------------------------------------

@@ -97,8 +97,9 @@ def tables_page(code):
 
 
 def _int(value: str | None):
-    """Form fields arrive as text; anything not a number is left for the service to refuse."""
-    return int(value) if value and value.isdigit() else value
+    """Form fields arrive as text; anything not a number (« ² » is a digit to Python, and
+    int() refuses thousands of digits) is left for the service to refuse."""
+    return int(value) if value and value.isascii() and value.isdigit() and len(value) <= 18 else value
 
 
 def _act(code: str, what: str, fn) -> Response:

@@ -3,13 +3,13 @@
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from app.identity import count_join_failure, join_limited, remember_guest
+from app.identity import find_workshop, join_limited, remember_guest
 from app.lib.themes import THEMES
 from app.main import bp
 from app.main.access import facilitated_workshop, page_actor
 from app.main.forms import JoinForm, WorkshopForm
 from app.services.core.actors import Actor
-from app.services.core.errors import NotFound, ServiceError
+from app.services.core.errors import ServiceError
 from app.services.core.territories import territory_choices
 from app.services.workshop import board
 from app.services.workshop import workshops as service
@@ -88,37 +88,31 @@ def join_code(code):
 
 
 def _join(code: str):
+    """The join page. Its early check of the code (the workshop's title and notice shown before joining)
+    tells whether a code exists, so it goes through find_workshop like the join itself: a wrong code is
+    a failed attempt, limited per address; a right one is never refused."""
     form = JoinForm()
     if request.method == "GET":
         form.code.data = service.normalize_code(code) if code else ""
-    workshop = _workshop_or_none(form.code.data or code)
-    if form.validate_on_submit():
+    typed = form.code.data or code
+    try:
+        workshop = find_workshop(typed) if typed else None
+    except ServiceError as exc:
+        flash(exc.message, "error")
+        return render_template("main/join.html", form=form, workshop=None), exc.status
+    if workshop is not None and form.validate_on_submit():
         try:
-            participant_token = _join_with(form)
+            _participant, token = join_limited(workshop.code, _join_payload(form))
         except ServiceError as exc:
             flash(exc.message, "error")
             return render_template("main/join.html", form=form, workshop=workshop), exc.status
-        remember_guest(participant_token[0], participant_token[1])
-        return redirect(url_for("main.board_page", code=participant_token[0]))
+        remember_guest(workshop.code, token)
+        return redirect(url_for("main.board_page", code=workshop.code))
     return render_template("main/join.html", form=form, workshop=workshop)
 
 
-def _workshop_or_none(code: str):
-    """The workshop for the join page; an unknown code counts as a failed attempt (code guessing)."""
-    if not code:
-        return None
-    try:
-        return service.get_workshop(code)
-    except NotFound:
-        count_join_failure()
-        return None
-
-
-def _join_with(form: JoinForm) -> tuple[str, str]:
-    """(workshop code, guest token). Raises what join_limited raises."""
-    payload = {"name": form.name.data, "organisation": form.organisation.data, "attendance": form.attendance.data}
-    _participant, token = join_limited(form.code.data, payload)
-    return service.get_workshop(form.code.data).code, token
+def _join_payload(form: JoinForm) -> dict:
+    return {"name": form.name.data, "organisation": form.organisation.data, "attendance": form.attendance.data}
 
 
 @bp.get("/w/<code>")

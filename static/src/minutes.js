@@ -9,7 +9,11 @@ import { diffText, fromBase64, shiftIndex, toBase64 } from "./lib/textdiff.js";
 
 const SEND_DELAY = 150;
 const ACK_TIMEOUT = 15000; // longer than the 10 s of board commands, as before
-const PREVIEW_DELAY = 400;
+const PREVIEW_DELAY = 400; // after one's own edit is saved
+// After others' edits: fetch the preview once they pause this long, and at least every PREVIEW_MAX_WAIT while
+// they go on, rather than once per keystroke of every editor in the room (each fetch costs the server).
+const REMOTE_PREVIEW_DELAY = 1500;
+const PREVIEW_MAX_WAIT = 5000;
 // What the editor tells about the text: saved or not, rather than the state of the connection.
 const STATUS = {
   saved: "Enregistré",
@@ -63,6 +67,8 @@ class MinutesEditor {
     this.restore();
     this.editor.addEventListener("input", () => this.typed());
     this.el.querySelector("[data-minutes-results]")?.addEventListener("click", () => this.insertResults());
+    // A hidden tab fetches no preview; it catches up when shown again.
+    document.addEventListener("visibilitychange", () => this.previewStale && this.schedulePreview(0));
     window.addEventListener("beforeunload", (e) => {
       if (this.pending || this.inflight) {
         e.preventDefault();
@@ -141,7 +147,7 @@ class MinutesEditor {
     ed.value = this.text.toString();
     if (focused) ed.setSelectionRange(shiftIndex(start, delta), shiftIndex(end, delta), dir);
     ed.scrollTop = top;
-    this.schedulePreview(PREVIEW_DELAY * 2);
+    this.remotePreview();
   }
 
   // --- server ----------------------------------------------------------------------
@@ -259,26 +265,52 @@ class MinutesEditor {
   }
 
   // --- preview, register, status ------------------------------------------------------
+  // Fetch the preview within `delay` ms (a fetch planned sooner stands).
   schedulePreview(delay) {
-    if (this.previewTimer) return;
+    this.planPreview(Date.now() + delay, false);
+  }
+
+  // Others' edits push the fetch back (debounce), up to PREVIEW_MAX_WAIT after the first of them.
+  remotePreview() {
+    const now = Date.now();
+    if (!this.previewTimer) this.previewWaitSince = now;
+    this.planPreview(Math.min(now + REMOTE_PREVIEW_DELAY, this.previewWaitSince + PREVIEW_MAX_WAIT), true);
+  }
+
+  planPreview(due, remote) {
+    if (this.previewTimer) {
+      if (remote ? !this.previewRemote : this.previewDue <= due) return;
+      clearTimeout(this.previewTimer);
+    }
+    this.previewDue = due;
+    this.previewRemote = remote;
     this.previewTimer = setTimeout(() => {
       this.previewTimer = null;
       this.refreshPreview();
-    }, delay);
+    }, Math.max(0, due - Date.now()));
   }
 
+  // One fetch at a time: changes made meanwhile are fetched once it is answered.
   async refreshPreview() {
-    const asked = (this.previewAsked = (this.previewAsked || 0) + 1);
+    if (this.previewBusy || document.hidden) {
+      this.previewStale = true;
+      return;
+    }
+    this.previewBusy = true;
+    this.previewStale = false;
     try {
       const res = await fetch(this.api, { credentials: "same-origin", headers: { Accept: "application/json" } });
-      if (!res.ok) return;
-      const data = await res.json();
-      if (asked !== this.previewAsked) return; // a newer answer is on its way
-      this.preview.innerHTML = data.html; // sanitized by the server (render_markdown)
-      this.showRegister("decisions", data.decisions || [], (d) => d.text);
-      this.showRegister("actions", data.actions || [], actionLabel);
+      if (res.ok) {
+        const data = await res.json();
+        this.preview.innerHTML = data.html; // sanitized by the server (render_markdown)
+        this.showRegister("decisions", data.decisions || [], (d) => d.text);
+        this.showRegister("actions", data.actions || [], actionLabel);
+      }
     } catch (err) {
       /* offline: the preview catches up on the next refresh */
+    } finally {
+      this.previewBusy = false;
+      if (this.previewStale && !document.hidden) this.schedulePreview(PREVIEW_DELAY);
     }
   }
 

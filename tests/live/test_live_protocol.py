@@ -188,7 +188,7 @@ def test_connection_refusals_carry_a_message(live_server):
     code = workshop["code"]
     cases = [
         ({"token": "faux-jeton", "workshop": code}, "Jeton inconnu"),
-        ({"token": live_server.join(code, "Alice"), "workshop": "ZZZZZZZZ"}, "Aucun atelier"),
+        ({"token": live_server.join(code, "Alice"), "workshop": "ZZZZZZZZ"}, "ne donne pas accès"),
         ({"workshop": code}, "Rejoignez l'atelier"),
         ({"token": live_server.join(code, "Bruno")}, "code de l'atelier"),
     ]

@@ -110,7 +110,7 @@ def test_repeated_update_is_idempotent(workshop, fac):
     minutes.apply_update(fac, update)
     minutes.apply_update(fac, update)
     minutes.apply_update(fac, update, client_id="c1")
-    assert minutes.apply_update(fac, update, client_id="c1") == {}
+    assert minutes.apply_update(fac, update, client_id="c1") == {"unchanged": True}  # neither stored nor relayed
     assert minutes.current_text(workshop).count("Une ligne.") == 1
 
 

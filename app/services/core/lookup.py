@@ -21,7 +21,7 @@ def owned(
     """
     if field is not None:
         v.ident(value, field)
-    row = db.session.get(model, value) if v.is_int(value) else None
+    row = db.session.get(model, value) if v.is_id(value) else None
     if row is None or getattr(row, owner) != owner_id:
         raise NotFound(missing)
     return row

@@ -10,9 +10,10 @@ from models import Territory, db
 def territory_id(value, field: str = "territory") -> int:
     """The id of a territory given by id or by name. Raises Invalid."""
     if v.is_int(value):
-        territory = db.session.get(Territory, value)
+        territory = db.session.get(Territory, value) if v.is_id(value) else None
     elif isinstance(value, str):
-        territory = db.session.execute(select(Territory).filter_by(name=value.strip())).scalar_one_or_none()
+        name = v.clean_chars(value, field).strip()
+        territory = db.session.execute(select(Territory).filter_by(name=name)).scalar_one_or_none()
     else:
         raise Invalid(f"« {field} » doit être un identifiant ou un nom.", field=field)
     if territory is None:

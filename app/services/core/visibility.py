@@ -65,14 +65,15 @@ def view_source(
     """A roadmap action's source as this viewer may see it: the board's rules applied to its copy of an idea.
 
     `board_idea` returns the idea as on the board (None once deleted); it is called only while ideas may be private.
+    A copy whose idea was deleted meanwhile stays hidden until then: nothing tells whose it was.
     """
     out = dict(source)
     if tallies_hidden(phase, settings, viewer):
         out.update(votes=None, profile=None, grade=None, grade_label=None)
-    if viewer.facilitator or not ideas_private(phase, settings):
+    if viewer.facilitator or not ideas_private(phase, settings) or source.get("kind") != "idea":
         return out
     idea = board_idea()
-    if idea is not None and idea_hidden(idea, phase, settings, viewer):
+    if idea is None or idea_hidden(idea, phase, settings, viewer):
         out.update(text=None, hidden=True)
     return out
 
@@ -91,3 +92,12 @@ def view_event(envelope: dict, phase: str, settings: dict, viewer: Viewer) -> di
 
 def _hidden(envelope: dict) -> dict:
     return {"seq": envelope["seq"], "type": HIDDEN, "data": {}, "at": envelope["at"]}
+
+
+def seen_ideas(ideas: list[tuple[int, int | None]], phase: str, settings: dict, viewer: Viewer) -> set[int]:
+    """The ids among (idea id, author's participant id) pairs this viewer may see on the board."""
+    return {
+        idea_id
+        for idea_id, author_id in ideas
+        if not idea_hidden({"author": {"id": author_id}}, phase, settings, viewer)
+    }

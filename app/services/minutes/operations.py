@@ -14,11 +14,13 @@ from pycrdt import Doc, Text
 from sqlalchemy import delete, func, select
 
 from app.lib.formats import MIMETYPES
-from app.lib.minutes_text import extract_register, render_markdown, to_odt
+from app.lib.minutes_text import extract_register
 from app.services.core.actors import Actor
-from app.services.core.errors import Invalid, NotFound, TooLarge
+from app.services.core.errors import Invalid, NotFound, PhaseError, TooLarge
 from app.services.core.guards import require_facilitator, require_open
 from app.services.core.unit_of_work import lock_workshop, run_command, transaction
+from app.services.core.visibility import tallies_hidden
+from app.services.minutes.rendering import export_html, export_odt, minutes_html
 from app.services.minutes.template import opening_template, register_markdown, results_markdown
 from app.services.workshop.results import ranking
 from models import MinutesUpdate, Workshop, db
@@ -26,6 +28,13 @@ from models import MinutesUpdate, Workshop, db
 ROOT = "minutes"
 MAX_UPDATE_BYTES = 64 * 1024
 MAX_CHARS = 200_000
+# The whole document, encoded (its text, what was deleted, who wrote what): a 200,000-character text typed
+# word by word at scattered places measured ~6.6 bytes per character, sequential typing ~2.2.
+MAX_STATE_BYTES = 2 * 1024 * 1024
+TALLIES_HIDDEN = (
+    "Les résultats restent cachés aux participants jusqu'à la fin du vote (réglage « révéler à la fin ») : "
+    "insérez-les dans le compte rendu une fois le vote terminé."
+)
 COMPACT_AFTER = 100  # rows: rebuilding the document per update stays a few milliseconds
 
 
@@ -73,9 +82,10 @@ def action_at(workshop: Workshop, line: int) -> dict:
 
 
 def minutes_markdown_html(actor: Actor) -> dict:
-    """{markdown, html (sanitized), decisions, actions, phase}."""
-    text = current_text(actor.workshop)
-    return {"markdown": text, "html": render_markdown(text), **extract_register(text), "phase": actor.workshop.phase}
+    """{markdown, html (sanitized), decisions, actions, phase}; the html is rendered once per version."""
+    workshop = actor.workshop
+    text, phase = current_text(workshop), workshop.phase
+    return {"markdown": text, "html": minutes_html(workshop.id, text), **extract_register(text), "phase": phase}
 
 
 def _persist(workshop_id: int, loaded: _Loaded, update: bytes) -> None:
@@ -141,32 +151,55 @@ def decode_update(value) -> bytes:
         raise Invalid("« update » n'est pas du base64 valide.", field="update") from None
 
 
-def _apply_checked(loaded: _Loaded, update: bytes) -> None:
-    """Apply a client's update to the freshly loaded document. Raises Invalid, TooLarge."""
-    before = len(str(loaded.text))
+def _apply_checked(loaded: _Loaded, update: bytes) -> bool:
+    """Apply a client's update to the freshly loaded document; False if it changed nothing. Raises Invalid,
+    TooLarge. A limit refuses only what grows past it: deleting stays possible."""
+    text, changes = loaded.text, []
+    before, size, state = len(str(text)), _encoded_size(loaded), loaded.doc.get_state()
+    subscription = text.observe(lambda event: changes.extend(event.delta))
     try:
         loaded.doc.apply_update(update)
-        after = len(str(loaded.text))
         roots = set(loaded.doc.keys())
     except BaseException as exc:
         # pyo3 reports a Rust panic as PanicException, a BaseException; let gevent's own exits through.
         if isinstance(exc, Exception) or type(exc).__name__ == "PanicException":
             raise Invalid("Mise à jour Yjs illisible.", field="update") from None
         raise
+    finally:
+        text.unobserve(subscription)
     if roots != {ROOT}:
         raise Invalid(f"Seul le texte « {ROOT} » peut être modifié.", field="update")
+    if not all(_plain(change) for change in changes):
+        raise Invalid("Le compte rendu est du texte brut : ni mise en forme ni objet incorporé.", field="update")
+    after = len(str(text))
     if after > MAX_CHARS and after > before:
         raise TooLarge(f"Le compte rendu dépasserait {MAX_CHARS:,} caractères.".replace(",", " "))
+    encoded = _encoded_size(loaded)
+    if encoded > MAX_STATE_BYTES and encoded > size:
+        limit = f"{MAX_STATE_BYTES / 2**20:.2f}".rstrip("0").rstrip(".").replace(".", ",")
+        raise TooLarge(f"Le compte rendu dépasserait {limit} Mo avec l'historique de ses modifications.")
+    return bool(changes) or loaded.doc.get_state() != state
+
+
+def _plain(change: dict) -> bool:
+    """What the editor sends: text inserted or deleted, never formatting nor an embedded object."""
+    return not change.get("attributes") and isinstance(change.get("insert", ""), str)
+
+
+def _encoded_size(loaded: _Loaded) -> int:
+    return len(loaded.doc.get_update())
 
 
 def apply_update(actor: Actor, value, client_id: str | None = None) -> dict:
-    """Persist one Yjs update from an editor. Raises Invalid, TooLarge, PhaseError; relay is the caller's job."""
+    """Persist one Yjs update from an editor → {}, or {unchanged: True} when the document already had all of it
+    (nothing stored, nothing to relay). Raises Invalid, TooLarge, PhaseError; relay is the caller's job."""
     update = decode_update(value)
 
     def apply(workshop: Workshop) -> dict:
         require_open(workshop)
         loaded = _load(workshop.id)
-        _apply_checked(loaded, update)
+        if not _apply_checked(loaded, update):
+            return {"unchanged": True}
         _persist(workshop.id, loaded, update)
         return {}
 
@@ -174,12 +207,16 @@ def apply_update(actor: Actor, value, client_id: str | None = None) -> dict:
 
 
 def insert_results(actor: Actor, client_id: str | None = None) -> dict:
-    """Append the vote ranking to the minutes → {update} to relay. Raises Forbidden, PhaseError, TooLarge."""
+    """Append the vote ranking, as every participant may see it, to the minutes → {update} to relay.
+    Raises Forbidden, PhaseError (also while tallies are hidden from participants), TooLarge."""
     require_facilitator(actor, "insérer les résultats du vote")
-    rows = ranking(actor)
 
     def apply(workshop: Workshop) -> dict:
         require_open(workshop)
+        reader = Actor(workshop=workshop)  # any participant: the minutes are written for the whole room
+        if tallies_hidden(workshop.phase, workshop.settings, reader.viewer()):
+            raise PhaseError(TALLIES_HIDDEN)
+        rows = ranking(reader)
         loaded = _load(workshop.id)
         before = loaded.doc.get_state()
         loaded.text.insert(len(loaded.text), results_markdown(rows))
@@ -211,10 +248,11 @@ def export_minutes(actor: Actor, fmt: str) -> tuple[str | bytes, str, str]:
     workshop = actor.workshop
     text = current_text(workshop)
     source = text + register_markdown(extract_register(text))
+    title, filename = minutes_title(workshop), f"compte-rendu-{workshop.code}.{fmt}"
     if fmt == "md":
         body = source
     elif fmt == "html":
-        body = render_markdown(source)
+        body = export_html(source)
     else:
-        body = to_odt(source, minutes_title(workshop))
-    return body, MIMETYPES[fmt], f"compte-rendu-{workshop.code}.{fmt}"
+        body = export_odt(source, title)
+    return body, MIMETYPES[fmt], filename

@@ -7,7 +7,7 @@ import csv
 import io
 import json
 
-from app.lib.escape import csv_safe
+from app.lib.escape import csv_safe, md_escape
 from app.lib.formats import MIMETYPES
 from app.services.core.errors import Invalid
 from app.services.core.unit_of_work import transaction
@@ -45,7 +45,7 @@ def export_roadmap(roadmap: Roadmap, user: User | None, fmt: str) -> tuple[str, 
 def export_data(roadmap: Roadmap, user: User | None) -> dict:
     data = roadmap_dict(roadmap, user)
     for item, action in zip(data["actions"], roadmap.actions, strict=True):
-        item["history"] = history(action)
+        item["history"] = history(action, item["sources"])
     return data
 
 
@@ -87,36 +87,42 @@ def to_csv(data: dict) -> str:
 
 
 def to_markdown(data: dict) -> str:
-    territory = (data.get("territory") or {}).get("name", "—")
-    lines = [f"# {data['title']}", "", f"- Territoire : {territory}", f"- Année : {data.get('year') or '—'}"]
-    lines += ["", data["description"], ""] if data.get("description") else [""]
+    """Every user text through md_escape, after a fixed prefix: no markup, tag or link survives."""
+    territory = md_escape((data.get("territory") or {}).get("name", "—"))
+    lines = [f"# {md_escape(data['title'])}", "", f"- Territoire : {territory}", f"- Année : {data.get('year') or '—'}"]
+    lines += [f"- Présentation : {md_escape(data['description'])}"] if data.get("description") else []
+    lines.append("")
     for axis in data["axes"]:
-        lines += [f"## {axis['title']}", ""]
+        lines += [f"## {md_escape(axis['title'])}", ""]
         for action in (a for a in data["actions"] if a["axis_id"] == axis["id"]):
             lines += _markdown_action(action)
     return "\n".join(lines).rstrip() + "\n"
 
 
 def _markdown_action(a: dict) -> list[str]:
-    lines = [f"### {a['title']}", "", f"- Statut : {a['status_label']} — {a['progress']} %"]
+    lines = [f"### {md_escape(a['title'])}", "", f"- Statut : {a['status_label']} — {a['progress']} %"]
     for label, value in (
         ("Pilote", a["lead"]),
         ("Partenaires", ", ".join(a["partners"])),
         ("Communes", ", ".join(a["cities"])),
         ("Échéance", a["due_label"]),
+        ("Description", a["description"]),
     ):
         if value:
-            lines.append(f"- {label} : {value}")
-    lines += [f"- Jalon : {milestone_label(m)}" for m in a["milestones"]]
-    lines += ["", a["description"]] if a["description"] else []
+            lines.append(f"- {label} : {md_escape(value)}")
+    lines += [f"- Jalon : {md_escape(milestone_label(m))}" for m in a["milestones"]]
     if a["sources"]:
         lines += ["", "Pourquoi cette action ?", ""]
-        lines += [f"- {_source_line(s)}" for s in a["sources"]]
+        lines += [f"- {md_escape(_source_line(s))}" for s in a["sources"]]
     changes = [h for h in a.get("history", []) if h["field"] in ("status", "progress")]
     if changes:
         lines += ["", "Historique :", ""]
-        lines += [f"- {h['at'][:10]} — {h['user'] or '—'} : {h['field']} {h['old']} → {h['new']}" for h in changes]
+        lines += [f"- {md_escape(_change_line(h))}" for h in changes]
     return [*lines, ""]
+
+
+def _change_line(change: dict) -> str:
+    return f"{change['at'][:10]} — {change['user'] or '—'} : {change['field']} {change['old']} → {change['new']}"
 
 
 def _source_line(source: dict) -> str:

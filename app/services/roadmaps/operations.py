@@ -14,7 +14,7 @@ from app.services.core.territories import territory_id
 from app.services.core.titled import retitle
 from app.services.core.unit_of_work import transaction
 from app.services.roadmaps import fields as rf
-from app.services.roadmaps.sources import add_idea_source, log_change, resolve_ideas, source_dicts
+from app.services.roadmaps.sources import add_idea_source, change_label, log_change, resolve_ideas, source_dicts
 from models import Action, Axis, Roadmap, Territory, User, db
 
 MAX_AXES = 12
@@ -38,7 +38,7 @@ def visible_roadmaps(user: User | None) -> list[Roadmap]:
 
 def get_roadmap(roadmap_id, user: User | None = None) -> Roadmap:
     """Raises NotFound (also for an unpublished roadmap and a visitor)."""
-    roadmap = db.session.get(Roadmap, roadmap_id) if v.is_int(roadmap_id) else None
+    roadmap = db.session.get(Roadmap, roadmap_id) if v.is_id(roadmap_id) else None
     if roadmap is None or (not roadmap.published and user is None):
         raise NotFound("Feuille de route introuvable.")
     return roadmap
@@ -232,14 +232,20 @@ def action_dict(action: Action, user: User | None, sources: dict[int, dict] | No
     }
 
 
-def history(action: Action) -> list[dict]:
+def history(action: Action, sources: list[dict]) -> list[dict]:
+    """The change log as the viewer of `sources` (the action's sources as `action_dict` gives them) may read it.
+
+    A source and its « source » row are always written together and never removed, so the k-th such row
+    records the k-th source: it is read through that source's visibility, never from a stored copy.
+    """
+    added = iter(sources)
     return [
         {
             "at": c.at.isoformat(),
             "user": c.user.name if c.user else None,
             "field": c.field,
             "old": c.old,
-            "new": c.new,
+            "new": change_label(next(added, None), c.new) if c.field == "source" else c.new,
         }
         for c in action.changes
     ]

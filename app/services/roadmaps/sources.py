@@ -25,11 +25,12 @@ def resolve_ideas(user: User, idea_ids, field: str = "source_ideas") -> list[Ide
         raise Invalid(
             f"« {field} » doit être une liste d'au plus {MAX_SOURCE_IDEAS} identifiants d'idées.", field=field
         )
-    ideas = []
-    for position, idea_id in enumerate(dict.fromkeys(idea_ids), 1):
+    for position, idea_id in enumerate(idea_ids, 1):  # before dict.fromkeys: a list is no key
         if not v.is_int(idea_id):
             raise Invalid(f"« {field} » : l'élément {position} n'est pas un identifiant d'idée.", field=field)
-        idea = db.session.get(Idea, idea_id)
+    ideas = []
+    for idea_id in dict.fromkeys(idea_ids):
+        idea = db.session.get(Idea, idea_id) if v.is_id(idea_id) else None
         if idea is None:
             raise Invalid(f"« {field} » : idée {idea_id} inconnue.", field=field, idea_id=idea_id)
         if not db.session.get(Workshop, idea.workshop_id).is_facilitator(user):
@@ -57,7 +58,8 @@ def add_idea_source(action: Action, idea: Idea, user: User | None) -> ActionSour
         added_by_id=user.id if user else None,
     )
     action.sources.append(source)
-    log_change(action, user, "source", "", f"{workshop.code} : {idea.text}")
+    # The log names the idea, never copies its text: history is read through the source (change_label).
+    log_change(action, user, "source", "", f"{workshop.code} : idée n° {idea.id}")
     return source
 
 
@@ -79,6 +81,20 @@ def log_change(action: Action, user: User | None, field: str, old, new) -> None:
     action.changes.append(
         ActionChange(user_id=user.id if user else None, field=field, old=_short(old), new=_short(new))
     )
+
+
+def change_label(source: dict | None, logged: str) -> str:
+    """A « source » history row as this viewer reads it: its source as the viewer sees it (`source_dicts`).
+
+    Rows logged before issue 20 copied the idea's text: the stored value stands in only for a row whose source
+    is unknown, which `history` never leaves.
+    """
+    if source is None:
+        return logged
+    code = source["workshop"]["code"]
+    if source["kind"] == "minutes":
+        return f"{code} : compte rendu, ligne {source['line']}"
+    return _short(f"{code} : {source['text'] if source.get('text') is not None else 'idée non révélée'}")
 
 
 def _short(value) -> str:

@@ -122,12 +122,13 @@ def trace(action: Action, user: User | None) -> dict:
         workshop = db.session.get(Workshop, workshop_id)
         entry["workshop"] = workshop_ref(workshop)
         entry["minutes"] = minutes_mentions(workshop, data, entry)
-    return {"action": data, "workshops": list(workshops.values()), "history": readable_history(action)}
+    history_rows = readable_history(action, data["sources"])
+    return {"action": data, "workshops": list(workshops.values()), "history": history_rows}
 
 
-def readable_history(action: Action) -> list[dict]:
+def readable_history(action: Action, sources: list[dict]) -> list[dict]:
     out = []
-    for h in history(action):
+    for h in history(action, sources):
         old, new = h["old"], h["new"]
         if h["field"] in ("status", "created"):
             old, new = rf.STATUS_LABELS.get(old, old), rf.STATUS_LABELS.get(new, new)

@@ -14,6 +14,7 @@ from models import Column, Group, Idea, Workshop, db, utcnow
 
 COLORS = ("yellow", "pink", "blue", "green", "orange", "purple")
 IDEA_MAX = 500
+POSITION_MAX = 1e9  # board.js puts a moved card halfway between its neighbours, from 1, 2, 3…
 COLUMN_MISSING = "Colonne inconnue dans cet atelier."
 
 
@@ -127,7 +128,7 @@ def update_idea(actor: Actor, idea_id, text=None, color=None, client_id=None) ->
 
 
 def move_idea(actor: Actor, idea_id, column_id, position=None, client_id=None) -> dict:
-    """Move to a column (and position). Raises Forbidden, PhaseError, NotFound; emits idea.moved."""
+    """Move to a column (and position). Raises Forbidden, PhaseError, Invalid, NotFound; emits idea.moved."""
 
     def apply(workshop: Workshop) -> dict:
         require_open(workshop)
@@ -135,11 +136,9 @@ def move_idea(actor: Actor, idea_id, column_id, position=None, client_id=None) -
         if not actor.is_facilitator and not (_is_author(actor, idea) and workshop.phase == "brainstorm"):
             raise Forbidden("Seul un animateur peut déplacer cette idée maintenant.")
         column = owned(Column, column_id, workshop.id, COLUMN_MISSING, field="column_id")
-        if position is not None and (isinstance(position, bool) or not isinstance(position, int | float)):
-            raise Invalid("« position » doit être un nombre.", field="position")
-        idea.column_id = column.id
         if position is not None:
-            idea.position = float(position)
+            idea.position = v.number(position, "position", lo=-POSITION_MAX, hi=POSITION_MAX)
+        idea.column_id = column.id
         return _emit(workshop, idea, "idea.moved")
 
     return run_command(actor, client_id, apply)

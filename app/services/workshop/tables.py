@@ -47,7 +47,7 @@ def list_tables(actor: Actor) -> list[dict]:
 def get_table(actor: Actor, table_id) -> Participant:
     """A table of the actor's workshop. Raises Forbidden, Invalid, NotFound."""
     require_facilitator(actor, MANAGE)
-    if isinstance(table_id, str) and table_id.isdigit():
+    if isinstance(table_id, str) and table_id.isascii() and table_id.isdigit():
         table_id = int(table_id)
     table = owned(Participant, table_id, actor.workshop.id, TABLE_MISSING, field="table_id")
     if not table.is_table:

@@ -13,11 +13,12 @@ from sqlalchemy import delete, func, select, update
 
 from app.lib.majority import majority_grade
 from app.services.core import validation as v
-from app.services.core.actors import Actor
+from app.services.core.actors import Actor, Viewer
 from app.services.core.errors import BudgetError, Conflict, Forbidden, NotFound, PhaseError
 from app.services.core.guards import require_facilitator
 from app.services.core.lookup import idea_of
 from app.services.core.unit_of_work import run_command, tally_changed
+from app.services.core.visibility import seen_ideas
 from models import Idea, Participant, Vote, Workshop, db
 
 # Settings that define the ballot: fixed while the vote is open.
@@ -74,13 +75,14 @@ def ballot(workshop: Workshop, participant: Participant) -> dict:
     """What the participant has left and has given: {votes_left, my_votes}.
 
     Majority judgment: my_votes maps idea -> grade and votes_left counts the
-    ideas not graded yet.
+    ideas this participant may see and has not graded yet.
     """
     rows = db.session.execute(select(Vote.idea_id, Vote.count, Vote.grade).filter_by(participant_id=participant.id))
     if is_majority(workshop.settings):
         mine = {r.idea_id: r.grade for r in rows if r.grade is not None}
-        total = db.session.execute(select(func.count(Idea.id)).filter_by(workshop_id=workshop.id)).scalar_one()
-        return {"votes_left": max(total - len(mine), 0), "my_votes": mine}
+        ideas = db.session.execute(select(Idea.id, Idea.author_id).filter_by(workshop_id=workshop.id)).tuples()
+        seen = seen_ideas(list(ideas), workshop.phase, workshop.settings, Viewer(False, participant.id))
+        return {"votes_left": len(seen - mine.keys()), "my_votes": mine}
     mine = {r.idea_id: r.count for r in rows if r.count}
     # A budget lowered after votes were cast leaves nothing, never a negative.
     return {"votes_left": max(budget(workshop, participant) - sum(mine.values()), 0), "my_votes": mine}

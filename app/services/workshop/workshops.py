@@ -51,7 +51,8 @@ def normalize_code(code: str) -> str:
 
 
 def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+    # "surrogatepass": a token with a lone surrogate (socket auth is any JSON) is merely unknown.
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def clean_settings(raw, current: dict | None = None) -> dict:
@@ -111,7 +112,7 @@ def create_workshop(user: User, data: dict) -> Workshop:
     fields = _fields(data, creating=True)
     theme = THEMES[fields["theme"]]
     fields.setdefault("prompt", theme["prompt"])
-    settings = clean_settings(data.get("settings") or {})
+    settings = clean_settings({} if data.get("settings") is None else data["settings"])
     titles = _columns(data["columns"]) if data.get("columns") is not None else theme["columns"]
     workshop = Workshop(code=_unused_code(), settings=settings, created_by_id=user.id, hands={}, **fields)
     workshop.facilitators.append(user)
