@@ -7,13 +7,15 @@ import subprocess
 import threading
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 import requests
 from sqlalchemy import create_engine, text
 
-from tests.server import ROOT, free_port
+from tests.server import ROOT, LiveServer, free_port
 
 PG_ADMIN_URL = os.environ.get("FABRIQUE_TEST_PG_ADMIN", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 MUST_RUN = bool(os.environ.get("CI") or os.environ.get("FABRIQUE_TEST_POSTGRES"))
@@ -41,6 +43,29 @@ class ScratchDatabase:
         with self.admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'))
         self.admin.dispose()
+
+
+@contextmanager
+def server_on(
+    backend: str, workdir: Path, env: dict | None = None
+) -> Iterator[tuple[LiveServer, "ScratchDatabase | None"]]:
+    """A server process of its own on SQLite, or on a scratch PostgreSQL database dropped afterwards:
+    (server, database or None)."""
+    env, database = dict(env or {}), None
+    if backend == "postgresql":
+        try:
+            database = ScratchDatabase(f"fabrique_{workdir.name.replace('-', '_')[:40]}")
+        except Exception as exc:  # noqa: BLE001 — any driver error means "no PostgreSQL here"
+            missing("PostgreSQL", exc)
+        env["DATABASE_URL"] = database.url
+    live = LiveServer(workdir, env)
+    try:
+        live.start()
+        yield live, database
+    finally:
+        live.stop()
+        if database is not None:
+            database.drop()
 
 
 class RedisServer:

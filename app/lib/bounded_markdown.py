@@ -21,8 +21,9 @@ from __future__ import annotations
 import re
 
 from markdown import Markdown
-from markdown.blockprocessors import ReferenceProcessor
+from markdown.blockprocessors import HashHeaderProcessor, ReferenceProcessor
 from markdown.extensions import Extension
+from markdown.extensions.tables import TableProcessor
 from markdown.inlinepatterns import (
     BACKTICK_RE,
     IMAGE_LINK_RE,
@@ -44,7 +45,9 @@ SCAN_WINDOW = 2_000
 SCAN_PER_CHAR = 4
 
 _FENCE_RE = re.compile(r"(`{3,}|~{3,})")  # what the fenced_code extension opens a block with
+_TABLE_RULE_RE = re.compile(r" {0,3}\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")  # |---|:--:|
 _TICKS_RE = re.compile("`*")
+_SEPARATOR_CHARS = frozenset("|:- ")
 _QUOTE_RE = re.compile("[\"']")
 _PLAIN_START_RE = re.compile(r"[^\s>|*+\-\d]")  # not indented, not a quote, table row or list item
 
@@ -78,6 +81,15 @@ def _fence_after(fence: str | None, line: str) -> str | None:
     return None if line.rstrip(" ") == fence else fence
 
 
+def _table_head(lines: list[str]) -> list[str]:
+    """The header and rule rows of the table that `lines` end in, if they do."""
+    start = len(lines)
+    while start > 0 and "|" in lines[start - 1]:
+        start -= 1
+    head = lines[start : start + 2]
+    return head if len(lines) > start + 2 and _TABLE_RULE_RE.match(head[1]) else []
+
+
 def split_pieces(source: str) -> list[str]:
     """Cut the source into pieces that render, one after the other, like the whole (or nearly)."""
     pieces, lines, size, fence, opener = [], [], 0, None, ""
@@ -87,9 +99,11 @@ def split_pieces(source: str) -> list[str]:
             pieces.append("\n".join(lines))
             lines, size = [], 0
         elif lines and size + len(line) > MAX_PIECE_CHARS:
+            # A code block or a table cut in two goes on in the next piece: open it again there.
+            carry = [opener] if fence else _table_head(lines)
             pieces.append("\n".join(lines + [fence] if fence else lines))
-            lines = [opener] if fence else []
-            size = len(opener) + 1 if fence else 0
+            lines = carry if sum(map(len, carry)) <= MAX_PIECE_CHARS // 4 else []
+            size = sum(len(kept) + 1 for kept in lines)
         lines.append(line)
         size += len(line) + 1
         fence, previous = _fence_after(fence, line), fence
@@ -196,11 +210,39 @@ class _CodeSpans(BacktickInlineProcessor):
         return start + found, None if end is None else start + end
 
 
+# The block parser tests what is left of a block each time it splits off a heading, a rule or a list item.
+# Two tests read all of it: a cheaper look first tells most blocks apart.
+
+
+class _Tables(TableProcessor):
+    """The tables extension splits the whole block into rows to test its first two."""
+
+    def test(self, parent, block: str) -> bool:
+        first = block.find("\n")
+        second = block.find("\n", first + 1) if first >= 0 else -1
+        header, rule = block[: max(first, 0)], block[first + 1 : second if second >= 0 else len(block)]
+        if first < 0 or "|" not in header or not set(rule) <= _SEPARATOR_CHARS:
+            return False  # no header row followed by a |---| row: no table
+        return super().test(parent, block)
+
+
+class _Headings(HashHeaderProcessor):
+    """A regular expression looks for a `#` heading anywhere in the block; a substring search is faster."""
+
+    def test(self, parent, block: str) -> bool:
+        return (block.startswith("#") or "\n#" in block) and super().test(parent, block)
+
+
 class BoundedScans(Extension):
-    """Replace python-markdown's link, image, reference and code span patterns by bounded ones."""
+    """Replace python-markdown's link, image, reference and code span patterns (and the tables extension's
+    test, when it is loaded) by bounded ones."""
 
     def extendMarkdown(self, md: Markdown) -> None:
         """Register the bounded processors under the names (and priorities) of the originals."""
+        blocks = md.parser.blockprocessors
+        blocks.register(_Headings(md.parser), "hashheader", 70)
+        if "table" in blocks:
+            blocks.register(_Tables(md.parser, blocks["table"].config), "table", 75)
         patterns = md.inlinePatterns
         patterns.register(_CodeSpans(md), "backtick", 190)
         patterns.register(_Reference(REFERENCE_RE, md), "reference", 170)

@@ -166,7 +166,7 @@ def render_markdown(source: str) -> str:
     return "\n".join(_render_piece(piece, refs) for piece in split_pieces(source))
 
 
-@functools.lru_cache(maxsize=512)
+@functools.lru_cache(maxsize=256)  # ~2.5 long documents; at most ~30 MB with the most inflating shapes
 def _render_piece(piece: str, refs: frozenset) -> str:
     return sanitize_html(convert_piece(_new_markdown(), piece, refs))
 

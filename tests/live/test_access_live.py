@@ -12,9 +12,9 @@ import requests
 import socketio
 from requests.adapters import HTTPAdapter
 
-from tests.cluster import Nginx, ScratchDatabase, missing
+from tests.cluster import Nginx, missing, server_on
 from tests.conftest import backends
-from tests.server import EMAIL, PASSWORD, LiveServer
+from tests.server import EMAIL, PASSWORD
 
 pytestmark = pytest.mark.timeout(120)
 WRONG = "WRGCDE77"
@@ -24,19 +24,10 @@ WRONG = "WRGCDE77"
 def server(request, tmp_path_factory):
     """Its own server: these tests use up the failure allowances of their addresses. It trusts one proxy
     (FABRIQUE_TRUSTED_PROXIES=1, as deploy/cluster.sh sets behind nginx)."""
-    env, database = {"FABRIQUE_TRUSTED_PROXIES": "1"}, None
-    if request.param == "postgresql":
-        try:
-            database = ScratchDatabase("fabrique_access_test")
-        except Exception as exc:  # noqa: BLE001 — any driver error means "no PostgreSQL here"
-            missing("PostgreSQL", exc)
-        env["DATABASE_URL"] = database.url
-    live = LiveServer(tmp_path_factory.mktemp(f"access-{request.param}"), env)
-    live.start()
-    yield live
-    live.stop()
-    if database is not None:
-        database.drop()
+    with server_on(
+        request.param, tmp_path_factory.mktemp(f"access-{request.param}"), {"FABRIQUE_TRUSTED_PROXIES": "1"}
+    ) as (live, _db):
+        yield live
 
 
 def _join(url, code, name="Participant", headers=None, session=requests):

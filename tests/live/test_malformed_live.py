@@ -7,7 +7,7 @@ import json
 import pytest
 import requests
 
-from tests.cluster import ScratchDatabase, missing
+from tests.cluster import server_on
 from tests.conftest import backends
 from tests.live.handwritten import HandWritten
 from tests.server import LiveServer
@@ -18,19 +18,8 @@ NON_FINITE = ["1e999", "-1e999", "NaN", "Infinity", "-Infinity"]
 
 @pytest.fixture(scope="module", params=backends())
 def server(request, tmp_path_factory):
-    database, env = None, {}
-    if request.param == "postgresql":
-        try:
-            database = ScratchDatabase("fabrique_malformed_test")
-        except Exception as exc:  # noqa: BLE001 — any driver error means "no PostgreSQL here"
-            missing("PostgreSQL", exc)
-        env["DATABASE_URL"] = database.url
-    live = LiveServer(tmp_path_factory.mktemp(f"malformed-{request.param}"), env)
-    live.start()
-    yield live
-    live.stop()
-    if database is not None:
-        database.drop()
+    with server_on(request.param, tmp_path_factory.mktemp(f"malformed-{request.param}")) as (live, _db):
+        yield live
 
 
 def _close(hostile: HandWritten, *clients) -> None:

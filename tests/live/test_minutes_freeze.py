@@ -19,8 +19,7 @@ import pytest
 import requests
 from pycrdt import Doc, Text
 
-from tests.cluster import ScratchDatabase, missing
-from tests.server import LiveServer
+from tests.cluster import server_on
 
 pytestmark = pytest.mark.timeout(120)
 BRACKETS = 60_000
@@ -35,17 +34,8 @@ def server(request, tmp_path_factory):
     if request.param == "sqlite":
         yield request.getfixturevalue("live_server")
         return
-    try:
-        database = ScratchDatabase("fabrique_minutes_test")
-    except Exception as exc:  # noqa: BLE001 — any driver error means "no PostgreSQL here"
-        missing("PostgreSQL", exc)
-    live = LiveServer(tmp_path_factory.mktemp("minutes-pg"), {"DATABASE_URL": database.url})
-    try:
-        live.start()
+    with server_on("postgresql", tmp_path_factory.mktemp("minutes-pg")) as (live, _db):
         yield live
-    finally:
-        live.stop()
-        database.drop()
 
 
 class Writer:
@@ -132,6 +122,7 @@ def test_minutes_full_of_brackets_freeze_nobody(server):
     assert mallory.insert(True, "\n\n" + brackets) == {"ok": True}
     url = f"{live.url}/api/v1/workshops/{code}/minutes"
     first, answer = _timed(lambda: requests.get(url, headers=live.auth(token), timeout=GIVE_UP))
+    assert first < PREVIEW_BOUND, f"the first preview took {first:.1f} s or more"
     assert answer.status_code == 200 and answer.json()["html"].count("[") >= BRACKETS
 
     previews, worst = _others_while_previews_are_read(live, code, column, bruno, token, mallory)
@@ -146,8 +137,9 @@ def test_minutes_full_of_brackets_freeze_nobody(server):
 
 
 def test_a_long_render_runs_beside_the_event_loop(server):
-    """190,000 characters of the costliest shape left (one heading per line) take about a second to render
-    cold: the render runs in a native thread, so the others are not kept waiting meanwhile."""
+    """190,000 characters of one of the costliest shapes left (one heading per line) take about a second to
+    render cold: the render runs in a native thread, so the others wait far less than it lasts (on the event
+    loop, an `idea.create` sent meanwhile waited as long as the render: 1.7 s of 1.8 s)."""
     live = server
     code, column, fac, mallory, bruno, token = _room(live)
     lines = "".join(("# a\n" * 999) + f"# {n}\n" for n in range(48))[:190_000]
@@ -172,6 +164,6 @@ def test_a_long_render_runs_beside_the_event_loop(server):
         f"\ncold preview of {len(lines)} characters: {cold[0]:.3f} s; {len(latencies)} idea.create meanwhile, "
         f"worst {max(latencies):.3f} s"
     )
-    assert max(latencies) < PROMPT and cold[0] < PREVIEW_BOUND
+    assert max(latencies) < min(PROMPT, cold[0] / 2) and cold[0] < PREVIEW_BOUND
     for client in (mallory.client, bruno, fac):
         client.close()

@@ -21,8 +21,7 @@ import pytest
 import requests
 from sqlalchemy import create_engine, text
 
-from tests.cluster import ScratchDatabase, close_all, missing
-from tests.server import LiveServer
+from tests.cluster import close_all, server_on
 
 pytestmark = pytest.mark.timeout(120)
 HOLD = 12.0  # seconds the slow client holds the rest of its body
@@ -36,17 +35,8 @@ def server(request, tmp_path_factory):
     if request.param == "sqlite":
         yield request.getfixturevalue("live_server"), None
         return
-    try:
-        database = ScratchDatabase("fabrique_slowbody_test")
-    except Exception as exc:  # noqa: BLE001 — any driver error means "no PostgreSQL here"
-        missing("PostgreSQL", exc)
-    live = LiveServer(tmp_path_factory.mktemp("slow-body-pg"), {"DATABASE_URL": database.url})
-    try:
-        live.start()
+    with server_on("postgresql", tmp_path_factory.mktemp("slow-body-pg")) as (live, database):
         yield live, database
-    finally:
-        live.stop()
-        database.drop()
 
 
 def _timed(fn):

@@ -11,7 +11,7 @@ import time
 import pytest
 import requests
 
-from tests.cluster import ScratchDatabase, missing
+from tests.cluster import server_on
 from tests.conftest import backends
 from tests.live.rawsocket import RawSocket
 from tests.live.voting import close_all
@@ -24,19 +24,8 @@ PING_INTERVAL, PING_TIMEOUT = 2, 2
 @pytest.fixture(scope="module", params=backends())
 def server(request, tmp_path_factory):
     env = {"FABRIQUE_PING_INTERVAL": str(PING_INTERVAL), "FABRIQUE_PING_TIMEOUT": str(PING_TIMEOUT)}
-    database = None
-    if request.param == "postgresql":
-        try:
-            database = ScratchDatabase("fabrique_sockets_test")
-        except Exception as exc:  # noqa: BLE001 — any driver error means "no PostgreSQL here"
-            missing("PostgreSQL", exc)
-        env["DATABASE_URL"] = database.url
-    live = LiveServer(tmp_path_factory.mktemp(f"sockets-{request.param}"), env)
-    live.start()
-    yield live
-    live.stop()
-    if database is not None:
-        database.drop()
+    with server_on(request.param, tmp_path_factory.mktemp(f"sockets-{request.param}"), env) as (live, _db):
+        yield live
 
 
 def _log(server: LiveServer) -> str:

@@ -143,6 +143,13 @@ def test_a_fenced_block_longer_than_a_piece_stays_code():
     assert "<p>si x" not in html and html.endswith("<p>Après</p>")
 
 
+def test_a_table_longer_than_a_piece_stays_a_table():
+    source = "| Nom | Rôle |\n|---|---|\n" + "".join(f"| Personne {n} | rôle {n} |\n" for n in range(400))
+    assert len(bounded_markdown.split_pieces(source)) > 1
+    html = render_markdown(source)
+    assert html.count("<td>Personne") == 400 and "| Personne" not in html
+
+
 def test_an_edit_renders_only_the_pieces_it_touched(monkeypatch):
     source = _document(600)
     render_markdown(source)

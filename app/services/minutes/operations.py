@@ -153,9 +153,9 @@ def decode_update(value) -> bytes:
 
 def _apply_checked(loaded: _Loaded, update: bytes) -> bool:
     """Apply a client's update to the freshly loaded document; False if it changed nothing. Raises Invalid,
-    TooLarge. A limit refuses only what grows past it: deleting stays possible."""
+    TooLarge. A limit refuses only what adds to the document: deleting stays possible."""
     text, changes = loaded.text, []
-    before, size, state = len(str(text)), _encoded_size(loaded), loaded.doc.get_state()
+    before, state = len(str(text)), loaded.doc.get_state()
     subscription = text.observe(lambda event: changes.extend(event.delta))
     try:
         loaded.doc.apply_update(update)
@@ -174,20 +174,16 @@ def _apply_checked(loaded: _Loaded, update: bytes) -> bool:
     after = len(str(text))
     if after > MAX_CHARS and after > before:
         raise TooLarge(f"Le compte rendu dépasserait {MAX_CHARS:,} caractères.".replace(",", " "))
-    encoded = _encoded_size(loaded)
-    if encoded > MAX_STATE_BYTES and encoded > size:
+    added = loaded.doc.get_state() != state  # new items (deleting adds none)
+    if added and len(loaded.doc.get_update()) > MAX_STATE_BYTES:
         limit = f"{MAX_STATE_BYTES / 2**20:.2f}".rstrip("0").rstrip(".").replace(".", ",")
         raise TooLarge(f"Le compte rendu dépasserait {limit} Mo avec l'historique de ses modifications.")
-    return bool(changes) or loaded.doc.get_state() != state
+    return added or bool(changes)
 
 
 def _plain(change: dict) -> bool:
     """What the editor sends: text inserted or deleted, never formatting nor an embedded object."""
     return not change.get("attributes") and isinstance(change.get("insert", ""), str)
-
-
-def _encoded_size(loaded: _Loaded) -> int:
-    return len(loaded.doc.get_update())
 
 
 def apply_update(actor: Actor, value, client_id: str | None = None) -> dict:

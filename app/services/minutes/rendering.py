@@ -15,7 +15,11 @@ from app.lib.minutes_text import render_markdown, to_odt
 from app.lib.offload import off_loop
 from models import db
 
-CACHED_VERSIONS = 32  # rendered texts kept, all workshops together (a 200,000-character text is ~0.5 MB)
+# Rendered versions kept, all workshops together. A 200,000-character text renders to ~0.3 MB, but some
+# shapes (`>` runs) to ~5 MB: the total is bounded too. Re-rendering an evicted version is cheap, as its
+# pieces stay cached (app/lib/minutes_text.py).
+CACHED_VERSIONS = 16
+CACHED_CHARS = 8_000_000
 
 _rendered: dict[bytes, str] = {}
 _guard = threading.Lock()  # _rendered's own updates
@@ -43,9 +47,11 @@ def minutes_html(workshop_id: int, source: str) -> str:
 
 def _remember(key: bytes, html: str) -> None:
     with _guard:
-        while len(_rendered) >= CACHED_VERSIONS:
-            del _rendered[next(iter(_rendered))]  # the oldest
         _rendered[key] = html
+        while len(_rendered) > 1 and (
+            len(_rendered) > CACHED_VERSIONS or sum(map(len, _rendered.values())) > CACHED_CHARS
+        ):
+            del _rendered[next(iter(_rendered))]  # the oldest
 
 
 def export_html(source: str) -> str:
@@ -61,5 +67,8 @@ def export_odt(source: str, title: str) -> bytes:
 
 
 def release_transaction() -> None:
-    """End the read transaction before a long computation: what was read stays usable (reloaded on access)."""
-    db.session.rollback()
+    """End a read-only transaction before a long computation: what was read stays usable (reloaded on access).
+    A transaction that wrote something is left to its owner."""
+    session = db.session
+    if not (session.new or session.dirty or session.deleted or session.info.get("flushed")):
+        session.rollback()

@@ -128,7 +128,7 @@ def to_markdown(data: dict) -> str:
     lines += ["", "## Décisions", ""] + [f"- {md_escape(d['text'])}" for d in data["decisions"]]
     lines += ["", "## Actions", ""]
     lines += [
-        f"- {md_escape(a['text'])} ({a.get('owner') or 'sans responsable'}, {a.get('due') or 'sans échéance'})"
+        f"- {md_escape(a['text'])} ({md_escape(a.get('owner')) or 'sans responsable'}, {md_escape(a.get('due')) or 'sans échéance'})"
         for a in data["actions"]
     ]
     lines += ["", "## Compte rendu", "", data["minutes"]]
