@@ -121,6 +121,16 @@ class Nginx:
             self.proc.wait(10)
 
 
+def timed(fn, give_up: float):
+    """(seconds, result) of `fn()`; an exception, or a call slower than `give_up`, counts as `give_up`."""
+    start = time.monotonic()
+    try:
+        result = fn()
+    except Exception as exc:  # noqa: BLE001 — a timeout or a dropped connection is a slow answer
+        return give_up, exc
+    return min(time.monotonic() - start, give_up), result
+
+
 def wait_port(port: int, timeout: float, what: str) -> None:
     import socket
 

@@ -171,6 +171,20 @@ def fac(workshop, facilitator):
     return Actor(workshop, user=facilitator)
 
 
+# The error codes of the contract (docs/protocol.md §1): every refusal carries one of them.
+CONTRACT_CODES = {
+    "invalid",
+    "unauthorized",
+    "forbidden",
+    "not_found",
+    "conflict",
+    "phase",
+    "budget",
+    "too_large",
+    "rate_limited",
+}
+
+
 def api_headers(token: str) -> dict:
     return {"Authorization": f"Bearer {token}"}
 

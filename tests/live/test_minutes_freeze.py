@@ -19,7 +19,7 @@ import pytest
 import requests
 from pycrdt import Doc, Text
 
-from tests.cluster import server_on
+from tests.cluster import server_on, timed
 
 pytestmark = pytest.mark.timeout(120)
 BRACKETS = 60_000
@@ -57,12 +57,7 @@ class Writer:
 
 
 def _timed(fn):
-    start = time.monotonic()
-    try:
-        result = fn()
-    except Exception as exc:  # noqa: BLE001 — a timeout or a dropped connection is a slow answer
-        return GIVE_UP, exc
-    return min(time.monotonic() - start, GIVE_UP), result
+    return timed(fn, GIVE_UP)
 
 
 def _room(live):

@@ -21,7 +21,7 @@ import pytest
 import requests
 from sqlalchemy import create_engine, text
 
-from tests.cluster import close_all, server_on
+from tests.cluster import close_all, server_on, timed
 
 pytestmark = pytest.mark.timeout(120)
 HOLD = 12.0  # seconds the slow client holds the rest of its body
@@ -40,13 +40,7 @@ def server(request, tmp_path_factory):
 
 
 def _timed(fn):
-    """(seconds, result); an exception or a call slower than GIVE_UP counts as GIVE_UP."""
-    start = time.monotonic()
-    try:
-        result = fn()
-    except Exception as exc:  # noqa: BLE001 — a timeout or a dropped connection is a slow answer
-        return GIVE_UP, exc
-    return min(time.monotonic() - start, GIVE_UP), result
+    return timed(fn, GIVE_UP)
 
 
 def _idle_transactions(engine) -> int:

@@ -22,20 +22,10 @@ from app.extensions import socketio
 from app.services.workshop import tables
 from app.services.workshop.ideas import create_idea
 from app.services.workshop.session import set_phase
+from tests.conftest import CONTRACT_CODES as CODES
 from tests.conftest import api_headers
 from tests.unit.roadmap_helpers import make_roadmap, make_territory
 
-CODES = {
-    "invalid",
-    "unauthorized",
-    "forbidden",
-    "not_found",
-    "conflict",
-    "phase",
-    "budget",
-    "too_large",
-    "rate_limited",
-}
 # FABRIQUE_FUZZ_SCALE=10 for a longer hunt on a workstation; CI keeps the suite fast.
 SCALE = int(os.environ.get("FABRIQUE_FUZZ_SCALE", "1"))
 SOCKET_EXAMPLES, REST_EXAMPLES = 100 * SCALE, 60 * SCALE

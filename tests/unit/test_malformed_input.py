@@ -9,20 +9,10 @@ from app.services.core.errors import Invalid
 from app.services.workshop.ideas import create_idea, move_idea
 from app.services.workshop.session import set_phase
 from models import Idea, Workshop, db
+from tests.conftest import CONTRACT_CODES as CODES
 from tests.conftest import api_headers
 from tests.unit.roadmap_helpers import make_roadmap, make_territory
 
-CODES = {
-    "invalid",
-    "unauthorized",
-    "forbidden",
-    "not_found",
-    "conflict",
-    "phase",
-    "budget",
-    "too_large",
-    "rate_limited",
-}
 # Beyond INTEGER (int4), beyond BIGINT, beyond anything; and below.
 BAD_IDS = [2147483648, 9223372036854775808, 1180591620717411303424, 0, -1, -2147483649, -9223372036854775809]
 BAD_TEXTS = ["a\x00b", "\ud800", "x\udfff", "\x00"]
