@@ -3,22 +3,7 @@
 from flask import Flask
 
 from app.extensions import socketio
-
-
-def origin_checker(extra: list[str]):
-    """Same origin always; ALLOWED_ORIGINS adds exact origins (never '*')."""
-
-    def allowed(origin: str | None, environ: dict) -> bool:
-        if origin is None:
-            return True  # non-browser clients send no Origin; they still need a token
-        hosts = {environ.get("HTTP_HOST", "")}
-        forwarded = environ.get("HTTP_X_FORWARDED_HOST")
-        if forwarded:
-            hosts.add(forwarded.split(",")[0].strip())
-        same = {f"{scheme}://{host}" for host in hosts for scheme in ("http", "https")}
-        return origin in same or origin in extra
-
-    return allowed
+from app.http import origin_checker
 
 
 def init_realtime(app: Flask) -> None:

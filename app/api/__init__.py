@@ -6,9 +6,9 @@ from flask import Blueprint, current_app, request, session
 from flask_wtf.csrf import validate_csrf
 from wtforms.validators import ValidationError
 
+from app.http import origin_checker
 from app.identity import bearer
 from app.services.core.errors import Forbidden
-from realtime import origin_checker
 
 bp = Blueprint("api", __name__)
 

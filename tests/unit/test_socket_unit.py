@@ -4,8 +4,8 @@ import pytest
 
 from app import create_app
 from app.extensions import socketio
+from app.http import origin_checker
 from app.services.workshop import session
-from realtime import origin_checker
 
 # These tests watch what sockets receive: commits are published live.
 pytestmark = pytest.mark.live_publishing
