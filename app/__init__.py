@@ -1,14 +1,15 @@
 """Application factory."""
 
 import os
+import secrets
 from pathlib import Path
 
-from flask import Flask, request, session
+from flask import Flask, g, request, session
 from flask_babel import get_locale
 from werkzeug.routing import IntegerConverter
 
 from app.config import load_config
-from app.extensions import StrictJSONProvider, babel, csrf, db, login_manager, migrate
+from app.extensions import StrictJSONProvider, babel, compress, csrf, db, login_manager, migrate
 from app.lib import strict_json
 from app.ratelimit import install_limiters
 from app.services.core.validation import MAX_ID
@@ -98,6 +99,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
     csrf.init_app(app)
+    compress.init_app(app)  # registers its after_request only when COMPRESS_REGISTER
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.globals["get_locale"] = get_locale
     from realtime import init_realtime
@@ -106,6 +108,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from app.admin import bp as admin_bp
     from app.api import bp as api_bp
     from app.auth import bp as auth_bp
     from app.main import bp as main_bp
@@ -114,6 +117,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(roadmaps_bp)
+    app.register_blueprint(admin_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     csrf.exempt(api_bp)
 
@@ -125,10 +129,22 @@ CSP = (
 )
 
 
+def style_nonce() -> str:
+    """A CSP nonce for the `<style>` element CodeMirror writes its styles into (the minutes editor,
+    `EditorView.cspNonce`); a page that asks for one gets `style-src 'self' 'nonce-…'`, the others keep CSP."""
+    if "style_nonce" not in g:
+        g.style_nonce = secrets.token_urlsafe(18)
+    return g.style_nonce
+
+
 def _install_security_headers(app: Flask) -> None:
+    app.jinja_env.globals["style_nonce"] = style_nonce
+
     @app.after_request
     def headers(response):
-        response.headers.setdefault("Content-Security-Policy", CSP)
+        nonce = g.get("style_nonce")
+        policy = CSP.replace("style-src 'self'", f"style-src 'self' 'nonce-{nonce}'") if nonce else CSP
+        response.headers.setdefault("Content-Security-Policy", policy)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")

@@ -53,6 +53,18 @@ def load_config(instance: Path) -> dict:
         "LOGIN_FAIL_LIMIT": (10, 900.0),
         # How many reverse proxies (nginx…) stand before the app; their X-Forwarded-* are trusted only then.
         "TRUSTED_PROXIES": int(env("FABRIQUE_TRUSTED_PROXIES", "0")),
+        # OpenID Connect sign-in (ProConnect…), off unless OIDC_ISSUER and OIDC_CLIENT_ID are set (issue 19).
+        "OIDC_ISSUER": env("OIDC_ISSUER") or None,
+        "OIDC_CLIENT_ID": env("OIDC_CLIENT_ID") or None,
+        "OIDC_CLIENT_SECRET": env("OIDC_CLIENT_SECRET") or None,
+        "OIDC_SCOPES": env("OIDC_SCOPES", "openid email profile"),
+        "OIDC_LEEWAY": int(env("OIDC_LEEWAY", "60")),
+        # Responses compressed by Flask-Compress (pages, JSON, CSS, JS, SVG), brotli else gzip
+        # (docs/deployment.md); FABRIQUE_COMPRESS=off leaves it to a proxy.
+        "COMPRESS_REGISTER": env("FABRIQUE_COMPRESS", "on").lower() not in ("off", "0", "false"),
+        "COMPRESS_ALGORITHM": ["br", "gzip"],
+        "COMPRESS_ALGORITHM_STREAMING": ["br", "deflate"],  # static files: Flask-Compress cannot stream gzip
+        "COMPRESS_BR_LEVEL": 5,
     }
 
 

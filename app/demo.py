@@ -5,6 +5,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from app.lib.themes import THEMES
+from app.lib.timezone import to_utc
 from app.services.core.accounts import create_facilitator
 from app.services.core.actors import Actor
 from app.services.core.unit_of_work import transaction
@@ -100,7 +101,7 @@ def _workshop(user, territory, code, title, theme, animator, hour) -> Workshop:
         theme=theme,
         prompt=spec["prompt"],
         territory=territory,
-        starts_at=datetime(2026, 11, 21, hour, 0),
+        starts_at=to_utc(datetime(2026, 11, 21, hour, 0)),  # the hour on the Paris clock
         location="Université Paris-Est Créteil (UPEC)",
         organiser=f"EPT Paris Est Marne&Bois, animé par {animator}",
         mode="hybrid",
@@ -138,6 +139,7 @@ def _roadmap(user, gpsea: Territory) -> None:
         description="Trois axes pour un territoire inclusif, solidaire, innovant et durable.",
     )
     roadmap.axes = [Axis(title=t, position=i) for i, t in enumerate(axes)]
+    roadmap.facilitators.append(user)
     db.session.add(roadmap)
 
 

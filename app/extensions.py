@@ -2,6 +2,7 @@
 
 from flask.json.provider import DefaultJSONProvider
 from flask_babel import Babel
+from flask_compress import Compress
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_socketio import SocketIO
@@ -10,12 +11,13 @@ from flask_wtf import CSRFProtect
 from app.lib import strict_json
 from models.base import db
 
-__all__ = ["StrictJSONProvider", "babel", "csrf", "db", "login_manager", "migrate", "socketio"]
+__all__ = ["StrictJSONProvider", "babel", "compress", "csrf", "db", "login_manager", "migrate", "socketio"]
 
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+compress = Compress()
 socketio = SocketIO(json=strict_json.SocketJSON)
 
 

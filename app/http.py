@@ -10,7 +10,8 @@ def attachment(
 ) -> Response:
     """A file to download (or, `inline`, to open in the browser): `kind` is a format of
     app.lib.formats (csv, json…) or a MIME type; `no_store` keeps personal data out of caches."""
-    response = current_app.response_class(body, mimetype=MIMETYPES.get(kind, kind))
+    # content_type, not mimetype: Werkzeug would append a second charset to text types.
+    response = current_app.response_class(body, content_type=MIMETYPES.get(kind, kind))
     response.headers["Content-Disposition"] = f'{"inline" if inline else "attachment"}; filename="{filename}"'
     if no_store:
         response.headers["Cache-Control"] = "no-store"

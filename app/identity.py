@@ -12,6 +12,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from app.services.core.accounts import authenticate
 from app.services.core.actors import Actor
 from app.services.core.errors import Forbidden, NotFound, RateLimited, Unauthorized
+from app.services.core.guards import leads
 from app.services.workshop.workshops import get_workshop, join_workshop, normalize_code, participant_for_token
 from models import Participant, User, Workshop, db
 
@@ -80,7 +81,7 @@ def actor_for(workshop: Workshop, token: str | None = None, user: User | None = 
         if participant.workshop_id != workshop.id:
             raise Forbidden("Ce jeton ne donne pas accès à cet atelier.")
         return Actor(workshop, participant=participant)
-    if user is not None and workshop.is_facilitator(user):
+    if user is not None and leads(user, workshop):
         return Actor(workshop, user=user)
     cookie = guest_token(workshop.code)
     if cookie:

@@ -7,7 +7,9 @@ dropped here), a private redis-server on a free port, Fabrique processes with
 FABRIQUE_RATE_LIMITS=off, and the bare relay (bench/relay_server.py).
 Single-process runs pin the server to CPU 0 and this load generator to CPU 1.
 
-    python -m bench.run [--quick] [--no-docs] [--only fanout,votes,minutes,cluster] [--profile DIR]
+    python -m bench.run [--quick] [--no-docs] [--only fanout,votes,minutes,cluster,page] [--profile DIR]
+
+`page` (bench/page.py) loads the board page on a throttled phone and writes its own section.
 
 --profile samples the single Fabrique process with py-spy (collapsed stacks in DIR).
 """
@@ -25,7 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import fanout, report, scenarios
+from bench import fanout, page, report, scenarios
 from bench.clients import Api
 from tests.cluster import RedisServer, ScratchDatabase, wait_port
 from tests.server import EMAIL, PASSWORD, ROOT, LiveServer, free_port
@@ -172,7 +174,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small N, for a smoke run")
     parser.add_argument("--no-docs", action="store_true", help="do not rewrite docs/performance.md")
-    parser.add_argument("--only", default="fanout,votes,minutes,cluster")
+    parser.add_argument("--only", default="fanout,votes,minutes,cluster,page")
     parser.add_argument("--profile", type=Path, help="py-spy the single Fabrique process into this directory")
     args = parser.parse_args()
     only = set(args.only.split(","))
@@ -199,6 +201,9 @@ def main() -> None:
     if not args.no_docs and not args.quick:
         report.write_docs(ROOT / "docs" / "performance.md", text)
         log("docs/performance.md updated")
+    if "page" in only:
+        log("board page: weight and time to interactive on Slow 4G")
+        print(page.run(docs=not args.no_docs and not args.quick))
     log(f"done in {results['duration_s']:.0f} s; logs in {workdir}")
 
 

@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import db, utcnow
@@ -30,6 +30,10 @@ class Idea(db.Model):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("participants.id", ondelete="SET NULL"))
     author_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     proxy: Mapped[bool] = mapped_column(default=False)
+    # Moderation (issue 14): a hidden idea is seen by facilitators only; a pending one (setting
+    # `moderation: "pre"`) by its author and facilitators until approved (app/services/core/visibility.py).
+    hidden: Mapped[bool] = mapped_column(default=False, server_default=false())
+    pending: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -53,3 +57,18 @@ class Vote(db.Model):
     participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
     count: Mapped[int] = mapped_column(default=0)
     grade: Mapped[int | None]
+
+
+class BoardAction(db.Model):
+    """A facilitator's board action that `board.undo` can revert: what to put back, not a copy of the log."""
+
+    __tablename__ = "board_actions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(30))
+    seq: Mapped[int]  # the event that recorded the action
+    inverse: Mapped[dict]  # the state before the action (app/services/workshop/undo.py)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    undone_at: Mapped[datetime | None]

@@ -23,6 +23,13 @@ class Participant(db.Model):
     votes_used: Mapped[int] = mapped_column(default=0)
     joined_at: Mapped[datetime] = mapped_column(default=utcnow)
     anonymised: Mapped[bool] = mapped_column(default=False)
+    # The id of one of the workshop's colleges (setting `colleges`), chosen on joining or
+    # assigned by a facilitator; None without colleges. Weighs the votes (docs/votes.md).
+    college: Mapped[str | None] = mapped_column(String(40))
+    # Removed by a facilitator (issue 14): the token is revoked (token_hash None), the ideas stay.
+    removed_at: Mapped[datetime | None]
+    # Named by a facilitator to write the minutes when only facilitators may (setting minutes_editors).
+    scribe: Mapped[bool] = mapped_column(default=False)
 
     @property
     def is_table(self) -> bool:
@@ -35,5 +42,6 @@ class Participant(db.Model):
             "organisation": self.organisation,
             "attendance": self.attendance,
             "table_size": self.table_size,
+            "college": self.college,
             "joined_at": self.joined_at.isoformat(),
         }

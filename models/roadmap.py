@@ -1,11 +1,19 @@
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import Column as SAColumn
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import db, utcnow
 
 ACTION_STATUSES = ("proposed", "planned", "in_progress", "done", "dropped")
+
+roadmap_facilitators = Table(
+    "roadmap_facilitators",
+    db.metadata,
+    SAColumn("roadmap_id", ForeignKey("roadmaps.id", ondelete="CASCADE"), primary_key=True),
+    SAColumn("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+)
 
 
 class Roadmap(db.Model):
@@ -22,7 +30,18 @@ class Roadmap(db.Model):
 
     territory = relationship("Territory", lazy="joined")
     axes: Mapped[list["Axis"]] = relationship(order_by="Axis.position", cascade="all, delete-orphan")
-    actions: Mapped[list["Action"]] = relationship(order_by="Action.id", cascade="all, delete-orphan")
+    # The roadmap's actions; deleted and merged ones stay in `all_actions` only, with their history.
+    actions: Mapped[list["Action"]] = relationship(
+        primaryjoin="and_(Roadmap.id == Action.roadmap_id, Action.deleted_at.is_(None))",
+        order_by="Action.id",
+        cascade="all, delete-orphan",
+        overlaps="all_actions",
+    )
+    all_actions: Mapped[list["Action"]] = relationship(order_by="Action.id", viewonly=True)
+    facilitators = relationship("User", secondary=roadmap_facilitators, lazy="select")
+
+    def is_facilitator(self, user) -> bool:
+        return user is not None and any(f.id == user.id for f in self.facilitators)
 
 
 class Axis(db.Model):
@@ -51,6 +70,10 @@ class Action(db.Model):
     progress: Mapped[int] = mapped_column(default=0)
     milestones: Mapped[list] = mapped_column(default=list)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # A deleted action leaves the roadmap, its pages and exports, but keeps its row and history; a merged one
+    # also names the action that took its sources.
+    deleted_at: Mapped[datetime | None]
+    merged_into_id: Mapped[int | None]  # an action id; no foreign key: actions are never really deleted
 
     axis = relationship("Axis", lazy="joined")
     sources: Mapped[list["ActionSource"]] = relationship(

@@ -3,7 +3,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import db
 
-TERRITORY_KINDS = ("ept", "departement", "commune")
+# « ept » stands for an EPT or any intercommunalité (EPCI): the level a roadmap usually covers.
+TERRITORY_KINDS = ("departement", "ept", "commune")
+KIND_LABELS = {"departement": "Département", "ept": "EPT / intercommunalité", "commune": "Commune"}
 
 
 class Territory(db.Model):
@@ -13,9 +15,19 @@ class Territory(db.Model):
     name: Mapped[str] = mapped_column(String(120), unique=True)
     kind: Mapped[str] = mapped_column(String(20))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("territories.id"))
+    # The names of its communes, in order: what a roadmap's actions may name (app/services/roadmaps/fields.py).
     cities: Mapped[list] = mapped_column(default=list)
+    # The INSEE code of a commune (5 characters, « 94028 », « 2A004 »); None for other kinds.
+    insee: Mapped[str | None] = mapped_column(String(5), unique=True, index=True)
 
     parent: Mapped["Territory | None"] = relationship(remote_side=[id])
 
     def to_dict(self) -> dict:
-        return {"id": self.id, "name": self.name, "kind": self.kind, "cities": self.cities}
+        return {
+            "id": self.id,
+            "name": self.name,
+            "kind": self.kind,
+            "parent_id": self.parent_id,
+            "cities": list(self.cities or []),
+            "insee": self.insee,
+        }

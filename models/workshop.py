@@ -43,6 +43,10 @@ class Workshop(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     closed_at: Mapped[datetime | None]
     purged_at: Mapped[datetime | None]
+    # The read-only presenter link (issue 15): SHA-256 of its token; a new link replaces it.
+    presenter_token_hash: Mapped[str | None] = mapped_column(String(64))
+    # What the projector zooms on: {"idea_id": N} or {"group_id": N}, or None for the whole board.
+    present_focus: Mapped[dict | None]
 
     territory = relationship("Territory")
     # Loaded on demand: eager loading cost every participant command two extra queries

@@ -10,7 +10,7 @@ def init_realtime(app: Flask) -> None:
     # Handlers must be declared before init_app so every new server (one per
     # app, e.g. in tests) registers them.
     from app.services.workshop.tallies import coalescer
-    from realtime import board, broadcast, connection, hybrid, minutes, presence, roadmaps  # noqa: F401
+    from realtime import board, broadcast, connection, hybrid, minutes, presence, present, roadmaps  # noqa: F401
     from realtime.manager import client_manager
 
     socketio.init_app(

@@ -1,6 +1,8 @@
 """Board commands (docs/protocol.md §3): each validates nothing itself and calls one service."""
 
-from app.services.workshop import board, ideas, session, votes
+from app.extensions import socketio
+from app.services.core.outbox import Outbox, subscribe
+from app.services.workshop import board, groups, ideas, participants, roster, session, undo, votes
 from realtime.state import command
 
 
@@ -32,6 +34,65 @@ def on_idea_delete(actor, p, cid):
 @command("idea.group")
 def on_idea_group(actor, p, cid):
     return ideas.group_idea(actor, p.get("idea_id"), p.get("group_id"), p.get("group_label"), client_id=cid)
+
+
+@command("group.update")
+def on_group_update(actor, p, cid):
+    return groups.update_group(actor, p.get("group_id"), p.get("label"), client_id=cid)
+
+
+@command("group.merge")
+def on_group_merge(actor, p, cid):
+    return groups.merge_group(actor, p.get("group_id"), p.get("into_group_id"), client_id=cid)
+
+
+@command("group.move")
+def on_group_move(actor, p, cid):
+    return groups.move_group(actor, p.get("group_id"), p.get("column_id"), client_id=cid)
+
+
+@command("idea.hide")
+def on_idea_hide(actor, p, cid):
+    return ideas.hide_idea(actor, p.get("idea_id"), p.get("hidden", True), client_id=cid)
+
+
+@command("idea.approve")
+def on_idea_approve(actor, p, cid):
+    return ideas.approve_idea(actor, p.get("idea_id"), client_id=cid)
+
+
+@command("board.undo")
+def on_board_undo(actor, _p, cid):
+    return undo.undo_last(actor, client_id=cid)
+
+
+@command("participant.list", writes=False)
+def on_participant_list(actor, _p, _cid):
+    return roster.list_participants(actor)
+
+
+@command("participant.rename")
+def on_participant_rename(actor, p, cid):
+    return participants.update_participant(actor, p.get("participant_id"), {"name": p.get("name"), "client_id": cid})
+
+
+@command("participant.remove")
+def on_participant_remove(actor, p, cid):
+    return roster.remove_participant(actor, p.get("participant_id"), client_id=cid)
+
+
+REMOVED = "L'animation vous a retiré de cet atelier : vos idées restent sur le tableau."
+
+
+def refuse_sockets(outbox: Outbox) -> None:
+    """After the commit that removed a participant: close their sockets, in whichever process holds them
+    (through the message queue when there is one)."""
+    for sid in outbox.refused if socketio.server is not None else ():
+        socketio.emit("removed", {"message": REMOVED}, to=sid)  # said before the door closes
+        socketio.server.disconnect(sid, namespace="/")
+
+
+subscribe(refuse_sockets)
 
 
 @command("vote.cast")

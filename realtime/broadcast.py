@@ -27,6 +27,8 @@ def participant_room(participant_id: int) -> str:
 def rooms_for(state) -> list[str]:
     if state.role == "facilitator":
         return [room(state.workshop_id), room(state.workshop_id, "f")]
+    if state.role == "presenter":  # a presenter link: the public copies, like a participant with no idea
+        return [room(state.workshop_id), room(state.workshop_id, "p")]
     return [room(state.workshop_id), room(state.workshop_id, "p"), participant_room(state.participant_id)]
 
 
@@ -38,6 +40,8 @@ def publish(outbox: Outbox) -> None:
     """Called after each commit with what it queued."""
     for out in outbox.events:
         _fan_out(out)
+    for workshop_id, update in outbox.minutes:
+        minutes_update(workshop_id, update)
 
 
 def _fan_out(out: Outgoing) -> None:
@@ -57,6 +61,11 @@ def _fan_out(out: Outgoing) -> None:
 def presence(workshop_id: int, data: dict, sid: str | None = None) -> None:
     """The list of who is online, to the whole workshop or to one socket that just connected."""
     socketio.emit("presence", data, to=sid or room(workshop_id))
+
+
+def minutes_awareness(workshop_id: int, update: str, skip_sid: str | None = None) -> None:
+    """A y-protocols awareness update (cursors, names), relayed to the workshop's other sockets; never stored."""
+    socketio.emit("minutes.awareness", {"update": update}, to=room(workshop_id), skip_sid=skip_sid)
 
 
 def minutes_update(workshop_id: int, update: str, skip_sid: str | None = None) -> None:

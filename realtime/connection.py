@@ -15,6 +15,8 @@ from app.extensions import socketio
 from app.identity import actor_for_code
 from app.services.core.errors import NotFound, RateLimited, ServiceError
 from app.services.workshop import presence
+from app.services.workshop.presenter import presenter_actor
+from app.services.workshop.workshops import hash_token
 from models import db
 from realtime import broadcast
 from realtime import presence as live_presence
@@ -54,6 +56,8 @@ def _admit(auth: dict, slots: list[tuple]) -> tuple[SocketState, dict]:
         code = auth.get("workshop")
         if not isinstance(code, str) or not code:
             raise NotFound("Indiquez le code de l'atelier (auth.workshop).")
+        if "presenter" in auth:
+            return _admit_presenter(code, auth["presenter"], tuple(slots))
         token = auth.get("token") if isinstance(auth.get("token"), str) else None
         user = current_user if current_user.is_authenticated else None
         # An unknown code is refused like a real one the caller may not enter: no code oracle.
@@ -71,6 +75,17 @@ def _admit(auth: dict, slots: list[tuple]) -> tuple[SocketState, dict]:
         raise ConnectionRefusedError(exc.message) from None
     finally:
         db.session.remove()
+
+
+def _admit_presenter(code: str, token, slots: tuple) -> tuple[SocketState, dict]:
+    """A presenter link's socket: read-only, counted in no one's presence, sees the public view. Raises Unauthorized."""
+    actor = presenter_actor(code, token)
+    workshop = actor.workshop
+    state = SocketState(workshop.id, workshop.code, None, None, "presenter", slots, presenter_hash=hash_token(token))
+    # Its connection row (no participant, no account: not in the list of who is online) lets a new link
+    # find and close it in any process.
+    presence.connect(request.sid, live_presence.PROCESS_ID, actor)
+    return state, presence.online(workshop.id)
 
 
 def _address() -> str:

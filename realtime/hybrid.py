@@ -10,7 +10,7 @@ from realtime.state import command
 
 @command("table.create")
 def on_table_create(actor, p, cid):
-    return tables.create_table(actor, p.get("name"), p.get("size"), client_id=cid)
+    return tables.create_table(actor, p.get("name"), p.get("size"), client_id=cid, college=p.get("college"))
 
 
 @command("table.idea")

@@ -1,4 +1,5 @@
-"""Shared minutes commands (docs/protocol.md §3): Yjs updates are persisted by the service, then relayed.
+"""Shared minutes commands (docs/protocol.md §3): Yjs updates are persisted by the service, then relayed;
+awareness updates (remote cursors) are only relayed.
 
 Updates are relayed here rather than through the event log: they are not
 ordered events, and any client recovers them all with `minutes.sync`.
@@ -7,12 +8,14 @@ ordered events, and any client recovers them all with `minutes.sync`.
 from flask import request
 
 from app.services.core import validation as v
+from app.services.minutes import awareness
 from app.services.minutes import operations as minutes
 from realtime import broadcast
 from realtime.state import command
 
 # A 64 KB update is ~88 KB in base64, plus the JSON envelope.
 UPDATE_PAYLOAD = (minutes.MAX_UPDATE_BYTES * 4) // 3 + 1024
+AWARENESS_PAYLOAD = awareness.MAX_ENCODED + 512
 
 
 @command("minutes.sync", writes=False)
@@ -28,8 +31,15 @@ def on_minutes_update(actor, p, cid):
     return result
 
 
+@command("minutes.awareness", max_payload=AWARENESS_PAYLOAD, cost=0.25, writes=False)
+def on_minutes_awareness(actor, p, _cid):
+    update = awareness.relay_awareness(actor, p.get("update"))
+    broadcast.minutes_awareness(actor.workshop.id, update, skip_sid=request.sid)
+    return {}
+
+
 @command("minutes.results")
 def on_minutes_results(actor, _p, cid):
-    result = minutes.insert_results(actor, client_id=cid)
-    broadcast.minutes_update(actor.workshop.id, v.answer_of(result, "update"))
+    # Relayed after commit (Outbox.minutes); a client_id spent on another command is a conflict.
+    v.answer_of(minutes.insert_results(actor, client_id=cid), "update")
     return {}

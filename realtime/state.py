@@ -12,12 +12,16 @@ from sqlalchemy import bindparam, select
 from app.extensions import socketio
 from app.services.core import validation as v
 from app.services.core.actors import Actor
-from app.services.core.errors import RateLimited, ServiceError, TooLarge, Unauthorized
+from app.services.core.errors import Forbidden, RateLimited, ServiceError, TooLarge, Unauthorized
 from app.services.core.unit_of_work import workshop_locked
 from models import Participant, User, Workshop, db
 
 log = logging.getLogger("fabrique.realtime")
 MAX_PAYLOAD = 16 * 1024
+# A presenter link's socket (role "presenter") only reads: it may catch up, nothing else.
+PRESENTER_COMMANDS = frozenset({"sync"})
+PRESENTER_REFUSED = "Le lien de projection est en lecture seule : il ne peut envoyer aucune commande."
+REVOKED = "Ce lien de projection a été remplacé : demandez le nouveau lien à l'animation."
 
 
 @dataclass
@@ -45,6 +49,7 @@ class SocketState:
     slots: tuple = ()  # what this socket counts against in the connection caps (realtime/connection.py)
     bucket: Bucket = field(default_factory=Bucket)  # this socket's
     shared: Bucket | None = None  # the participant's, shared by all their sockets in this process
+    presenter_hash: str | None = None  # a presenter link's token hash, checked again on each command
 
     def __post_init__(self) -> None:
         if self.participant_id is not None and self.shared is None:
@@ -66,12 +71,20 @@ class SocketState:
         workshop = db.session.get(Workshop, self.workshop_id)
         if workshop is None:
             raise Unauthorized("Cet atelier n'existe plus.")
+        if self.role == "presenter":
+            # No account, no participation: the public view, and a link replaced since is refused.
+            if workshop.presenter_token_hash != self.presenter_hash:
+                raise Unauthorized(REVOKED)
+            return Actor(workshop)
         if self.participant_id is not None:
             participant = db.session.get(Participant, self.participant_id)
             if participant is None or participant.token_hash is None:
                 raise Unauthorized("Votre participation a été supprimée.")
             return Actor(workshop, participant=participant)
-        return Actor(workshop, user=db.session.get(User, self.user_id))
+        user = db.session.get(User, self.user_id) if self.user_id is not None else None
+        if user is not None and not user.is_active:  # a deactivated account's open sockets stop at once
+            raise Unauthorized("Ce compte d'animateur a été désactivé.")
+        return Actor(workshop, user=user)
 
 
 # Built once: every command runs one of them first.
@@ -115,6 +128,8 @@ def command(name: str, *, max_payload: int = MAX_PAYLOAD, cost: float = 1.0, wri
                 state = SOCKETS.get(request.sid)
                 if state is None:
                     raise Unauthorized("Connexion non authentifiée.")
+                if state.role == "presenter" and name not in PRESENTER_COMMANDS:
+                    raise Forbidden(PRESENTER_REFUSED)
                 payload = v.payload({} if payload is None else payload)  # the same edge check as REST bodies
                 if len(json.dumps(payload)) > max_payload:
                     raise TooLarge(f"Commande trop volumineuse (max {max_payload // 1024} Ko).")

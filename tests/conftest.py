@@ -143,6 +143,15 @@ def facilitator(make_user):
 
 
 @pytest.fixture
+def admin(make_user):
+    """An administrator account (issue 19), with make_user's default password."""
+    user = make_user(name="Administratrice", email="admin@example.org")
+    user.is_admin = True
+    db.session.commit()
+    return user
+
+
+@pytest.fixture
 def make_workshop(facilitator):
     def make(user=None, **overrides):
         data = {"title": "Atelier JO 2024", "theme": "jo2024", **overrides}
@@ -239,6 +248,23 @@ def live_server(tmp_path_factory):
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def room_workshop(live_server):
+    """`room_workshop(people_count=40, ideas_count=120, phase="cluster", **settings)` → tests/crowd.py Room:
+    a workshop of the live server at room size, built through the API (issue 14). Closes its sockets after."""
+    from tests.crowd import build_room
+
+    rooms = []
+
+    def make(**options):
+        rooms.append(build_room(live_server, **options))
+        return rooms[-1]
+
+    yield make
+    for room in rooms:
+        room.facilitator.close()
 
 
 @pytest.fixture(scope="session")

@@ -46,4 +46,15 @@ def _origin_of(url: str | None) -> str | None:
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
 
 
-from app.api import errors, hybrid, minutes, privacy, roadmaps, workshops  # noqa: E402, F401
+from app.api import (  # noqa: E402, F401
+    accounts,
+    errors,
+    hybrid,
+    minutes,
+    present,
+    privacy,
+    roadmaps,
+    team,
+    territories,
+    workshops,
+)

@@ -25,7 +25,9 @@ def list_tables(code):
 @bp.post("/workshops/<code>/tables")
 def create_table(code):
     actor, data = _actor(code), json_body()
-    result = tables.create_table(actor, data.get("name"), data.get("size"), client_id=data.get("client_id"))
+    result = tables.create_table(
+        actor, data.get("name"), data.get("size"), client_id=data.get("client_id"), college=data.get("college")
+    )
     return jsonify(result), 201
 
 

@@ -1,21 +1,52 @@
-"""Minutes exports (Markdown, printable HTML, ODT) for the workshop's participants and facilitators."""
+"""Minutes exports (Markdown, printable HTML, ODT) and history (versions, restore) for the workshop's
+participants and facilitators (docs/protocol.md)."""
 
 import html
 import re
 from pathlib import Path
 
-from flask import current_app, render_template, request
+from flask import current_app, jsonify, render_template, request
 from markupsafe import Markup
 
 from app.api import bp
+from app.api.errors import json_body
 from app.http import attachment
 from app.identity import request_actor_for_code
+from app.services.core import validation as v
 from app.services.core.actors import Actor
+from app.services.minutes import history
 from app.services.minutes.operations import export_minutes, minutes_title
 
 # The printable page carries its own inline stylesheet and nothing else.
 PRINT_CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
 _LANG_RE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
+
+
+@bp.get("/workshops/<code>/minutes/versions")
+def minutes_versions(code):
+    return jsonify(history.list_versions(request_actor_for_code(code)))
+
+
+@bp.post("/workshops/<code>/minutes/versions")
+def save_minutes_version(code):
+    actor = request_actor_for_code(code)
+    result = history.save_version(actor, json_body())
+    v.answer_of(result, "version")  # a client_id spent on another command: conflict
+    return jsonify(result), 201
+
+
+@bp.get("/workshops/<code>/minutes/versions/<int:vid>")
+def minutes_version(code, vid):
+    return jsonify(history.get_version(request_actor_for_code(code), vid))
+
+
+@bp.post("/workshops/<code>/minutes/versions/<int:vid>/restore")
+def restore_minutes_version(code, vid):
+    actor = request_actor_for_code(code)
+    data = json_body() if request.get_data(cache=True) else {}
+    result = history.restore_version(actor, vid, data.get("client_id"))
+    v.answer_of(result, "restored")
+    return jsonify(result)
 
 
 @bp.get("/workshops/<code>/minutes/export")

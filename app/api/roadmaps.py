@@ -6,9 +6,12 @@ from flask_login import current_user
 from app.api import bp
 from app.api.errors import json_body
 from app.http import attachment
-from app.identity import FACILITATOR_PREFIX, bearer, request_user
+from app.identity import FACILITATOR_PREFIX, bearer, request_actor_for_code, request_user
+from app.services.core.guards import leads
+from app.services.roadmaps import housekeeping
 from app.services.roadmaps import import_export as roadmap_io
 from app.services.roadmaps import operations as service
+from app.services.roadmaps.promote import promote_to_action
 from app.services.roadmaps.views import trace
 
 
@@ -24,10 +27,15 @@ def viewer():
 
 @bp.get("/roadmaps")
 def list_roadmaps():
+    """Published roadmaps and those the caller leads; `?mine=1`: only those (where they may promote)."""
     user = viewer()
+    mine = request.args.get("mine") in ("1", "true")
     items = []
     for roadmap in service.visible_roadmaps(user):
-        summary = service.roadmap_summary(roadmap)
+        facilitating = leads(user, roadmap)
+        if mine and not facilitating:
+            continue
+        summary = {**service.roadmap_summary(roadmap), "facilitating": facilitating}
         summary["actions"] = [{"id": a.id, "axis_id": a.axis_id, "title": a.title} for a in roadmap.actions]
         items.append(summary)
     return jsonify({"roadmaps": items})
@@ -86,3 +94,27 @@ def export_roadmap(roadmap_id):
 def import_roadmap(roadmap_id):
     result = roadmap_io.import_csv(request_user(), roadmap_id, request.get_data(cache=False))
     return jsonify(result)
+
+
+@bp.delete("/roadmaps/<int:roadmap_id>/actions/<int:action_id>")
+def delete_action(roadmap_id, action_id):
+    action = housekeeping.delete_action(request_user(), roadmap_id, action_id)
+    return jsonify({"deleted": action.id})
+
+
+@bp.post("/roadmaps/<int:roadmap_id>/actions/<int:action_id>/merge")
+def merge_action(roadmap_id, action_id):
+    user = request_user()
+    target = housekeeping.merge_actions(user, roadmap_id, action_id, json_body().get("into"))
+    return jsonify(service.action_dict(target, user))
+
+
+@bp.post("/roadmaps/<int:roadmap_id>/actions/<int:action_id>/sources")
+def link_sources(roadmap_id, action_id):
+    """Link ideas, a group or a minutes line of one workshop to this action: `idea.promote` with `action_id`."""
+    service.led_roadmap(roadmap_id, request_user(), "lier des sources à ses actions")
+    data = json_body()
+    actor = request_actor_for_code(str(data.get("workshop") or ""))
+    payload = {k: data[k] for k in ("idea_id", "idea_ids", "group_id", "minutes_line") if k in data}
+    result = promote_to_action(actor, {**payload, "roadmap_id": roadmap_id, "action_id": action_id})
+    return jsonify(result), 201

@@ -6,7 +6,7 @@ from app.http import attachment
 from app.identity import join_limited, login_limited, request_actor_for_code, request_user, token_for_user
 from app.services.core import validation as v
 from app.services.minutes.operations import minutes_markdown_html
-from app.services.workshop import board, exports, ideas
+from app.services.workshop import board, exports, ideas, participants, roster
 from app.services.workshop import workshops as service
 
 
@@ -47,6 +47,31 @@ def patch_workshop(code):
 def join(code):
     participant, token = join_limited(code, json_body())
     return jsonify({"participant": participant.to_dict(), "token": token}), 201
+
+
+@bp.patch("/workshops/<code>/participants/<int:pid>")
+def patch_participant(code, pid):
+    actor = request_actor_for_code(code)
+    return jsonify(participants.update_participant(actor, pid, json_body()))
+
+
+@bp.get("/workshops/<code>/participants")
+def list_participants(code):
+    actor = request_actor_for_code(code)
+    return jsonify(roster.list_participants(actor))
+
+
+@bp.delete("/workshops/<code>/participants/<int:pid>")
+def remove_participant(code, pid):
+    actor = request_actor_for_code(code)
+    return jsonify(roster.remove_participant(actor, pid))
+
+
+@bp.post("/workshops/<code>/duplicate")
+def duplicate_workshop(code):
+    actor = request_actor_for_code(code)
+    data = json_body() if request.get_data(cache=True) else {}
+    return jsonify(workshop_json(service.duplicate_workshop(actor, data.get("title")))), 201
 
 
 @bp.post("/workshops/<code>/ideas")

@@ -6,6 +6,7 @@ from flask_login import current_user
 from app.identity import request_actor
 from app.services.core.actors import Actor
 from app.services.core.errors import NotFound, ServiceError
+from app.services.core.guards import leads
 from app.services.workshop import workshops as service
 
 
@@ -23,6 +24,6 @@ def facilitated_workshop(code: str):
         workshop = service.get_workshop(code)
     except NotFound:
         abort(404)
-    if not workshop.is_facilitator(current_user):
+    if not leads(current_user, workshop):
         abort(403)
     return workshop

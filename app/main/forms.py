@@ -33,6 +33,17 @@ class WorkshopForm(FlaskForm):
     )
     private_brainstorm = BooleanField("Idées masquées aux autres participants pendant le remue-méninges", default=True)
     anonymous = BooleanField("Contributions anonymes (noms visibles des seuls animateurs)")
+    moderation = SelectField(
+        "Modération des idées",
+        choices=[("off", "Affichées aussitôt"), ("pre", "Validées par l'animation avant affichage")],
+        default="off",
+    )
+    minutes_editors = SelectField(
+        "Qui écrit le compte rendu",
+        choices=[("everyone", "Tout le monde"), ("facilitators", "L'animation et les secrétaires désignés")],
+        default="everyone",
+    )
+    minutes_locked = BooleanField("Compte rendu verrouillé (seule l'animation peut encore l'écrire)")
     retention_months = IntegerField(
         "Conservation des données personnelles (mois)", default=12, validators=[NumberRange(1, 60)]
     )
@@ -58,6 +69,9 @@ class WorkshopForm(FlaskForm):
                 "hand_order": self.hand_order.data,
                 "private_brainstorm": bool(self.private_brainstorm.data),
                 "anonymous": bool(self.anonymous.data),
+                "moderation": self.moderation.data or "off",
+                "minutes_editors": self.minutes_editors.data or "everyone",
+                "minutes_locked": bool(self.minutes_locked.data),
             },
         }
 

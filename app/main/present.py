@@ -15,7 +15,7 @@ from app.main.access import facilitated_workshop
 from app.services.core.actors import Actor
 from app.services.core.errors import ServiceError
 from app.services.core.visibility import tallies_hidden
-from app.services.workshop import equity, results, tables, votes
+from app.services.workshop import equity, presenter, results, tables, votes
 from app.services.workshop.workshops import columns_of
 
 TIMER_DEFAULT = 300
@@ -38,22 +38,64 @@ def _facilitator_actor(code: str) -> Actor:
 @login_required
 def present_page(code):
     workshop = facilitated_workshop(code)
+    return _projector(workshop, url_for("main.present_results", code=workshop.code), presenter=None)
+
+
+@bp.get("/w/<code>/present/<token>")
+def presenter_view(code, token):
+    """The projector through a presenter link: no login, no control, what a participant would see."""
+    try:
+        workshop = presenter.presenter_workshop(code, token)
+    except ServiceError as exc:
+        return _no_store(Response(render_template("main/presenter_refused.html", message=exc.message), exc.status))
+    results_url = url_for("main.presenter_results", code=workshop.code, token=token)
+    return _no_store(_projector(workshop, results_url, presenter=token))
+
+
+def _projector(workshop, results_url: str, presenter: str | None):
     join_url = url_for("main.join_code", code=workshop.code, _external=True)
     data = {
         "code": workshop.code,
         "timer_default": TIMER_DEFAULT,
-        "results_url": url_for("main.present_results", code=workshop.code),
+        "results_url": results_url,
+        "presenter": presenter,  # the socket's auth for a presenter link; None for a logged-in facilitator
     }
     return render_template(
-        "main/present.html", workshop=workshop, join_url=join_url, qr=join_qr_svg(join_url), data=data
+        "main/present.html",
+        workshop=workshop,
+        join_url=join_url,
+        qr=join_qr_svg(join_url),
+        data=data,
+        controls=presenter is None,
     )
+
+
+def _no_store(response) -> Response:
+    # The link is the key: keep it out of caches and of the Referer of anything the page loads.
+    response = response if isinstance(response, Response) else Response(response)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
 
 
 @bp.get("/w/<code>/present/results")
 @login_required
 def present_results(code):
     """The ranking fragment the presenter view swaps in live, as the room may see it."""
-    workshop = facilitated_workshop(code)
+    return _results_fragment(facilitated_workshop(code))
+
+
+@bp.get("/w/<code>/present/<token>/results")
+def presenter_results(code, token):
+    try:
+        workshop = presenter.presenter_workshop(code, token)
+    except ServiceError as exc:
+        return Response(exc.message, exc.status, mimetype="text/plain")
+    return _no_store(_results_fragment(workshop))
+
+
+def _results_fragment(workshop):
     # The projector is seen by everyone: show what a participant may see.
     public = Actor(workshop)
     hidden = tallies_hidden(workshop.phase, workshop.settings, public.viewer())
@@ -117,7 +159,12 @@ def _act(code: str, what: str, fn) -> Response:
 @login_required
 def create_table(code):
     form = request.form
-    return _act(code, "Table ajoutée.", lambda a: tables.create_table(a, form.get("name"), _int(form.get("size"))))
+    college = form.get("college") or None  # issue 17: a table belongs to one college
+    return _act(
+        code,
+        "Table ajoutée.",
+        lambda a: tables.create_table(a, form.get("name"), _int(form.get("size")), college=college),
+    )
 
 
 @bp.post("/w/<code>/tables/<int:table_id>/idea")

@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 
 from app.identity import find_workshop, join_limited, remember_guest
 from app.lib.themes import THEMES
+from app.lib.timezone import local, zone_name_of
 from app.main import bp
 from app.main.access import facilitated_workshop, page_actor
 from app.main.forms import JoinForm, WorkshopForm
@@ -64,6 +65,8 @@ def edit_workshop(code):
 def _fill(form: WorkshopForm, workshop) -> None:
     form.territory.data = str(workshop.territory_id or "")
     form.columns.data = "\n".join(c.title for c in workshop.columns)
+    if workshop.starts_at is not None:  # the form shows, and sends back, the workshop's wall clock
+        form.starts_at.data = local(workshop.starts_at, zone_name_of(workshop.settings)).replace(tzinfo=None)
     for key, value in workshop.settings.items():
         if hasattr(form, key):
             getattr(form, key).data = value
@@ -75,6 +78,21 @@ def workshop_page(code):
     workshop = facilitated_workshop(code)
     join_url = url_for("main.join_code", code=workshop.code, _external=True)
     return render_template("main/workshop.html", workshop=workshop, join_url=join_url)
+
+
+@bp.post("/workshops/<code>/duplicate")
+@login_required
+def duplicate_workshop(code):
+    """« Dupliquer » (issue 14): the same atelier again, with its settings and columns, no ideas."""
+    workshop = facilitated_workshop(code)
+    title = (request.form.get("title") or "").strip() or None
+    try:
+        copy = service.duplicate_workshop(Actor(workshop, user=current_user), title)
+    except ServiceError as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("main.workshop_page", code=workshop.code))
+    flash(f"Atelier dupliqué : nouveau code {copy.code}. Les idées n'ont pas été copiées.", "success")
+    return redirect(url_for("main.workshop_page", code=copy.code))
 
 
 @bp.route("/join", methods=["GET", "POST"])
@@ -112,7 +130,9 @@ def _join(code: str):
 
 
 def _join_payload(form: JoinForm) -> dict:
-    return {"name": form.name.data, "organisation": form.organisation.data, "attendance": form.attendance.data}
+    payload = {"name": form.name.data, "organisation": form.organisation.data, "attendance": form.attendance.data}
+    # Colleges (issue 17): the join page offers them only when the workshop has some.
+    return {**payload, "college": request.form.get("college") or None}
 
 
 @bp.get("/w/<code>")

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("roadmaps", __name__, url_prefix="/roadmaps")
 
-from app.roadmaps import routes  # noqa: E402, F401
+from app.roadmaps import housekeeping, routes  # noqa: E402, F401

@@ -6,11 +6,13 @@ from flask_login import current_user, login_required
 from app.roadmaps import bp
 from app.roadmaps.forms import ActionForm, ConfirmForm, ImportForm, RoadmapForm
 from app.roadmaps.timeline import svg_timeline
-from app.services.core.errors import NotFound, ServiceError
+from app.services.core.errors import Forbidden, NotFound, ServiceError
+from app.services.core.guards import leads
 from app.services.core.territories import territory_choices
 from app.services.roadmaps import import_export as roadmap_io
 from app.services.roadmaps import operations as service
 from app.services.roadmaps import views
+from app.services.roadmaps.candidates import link_candidates
 
 VIEWS = {"axes": "Par axe", "cities": "Par commune", "status": "Par statut", "timeline": "Calendrier"}
 
@@ -19,11 +21,17 @@ def _user():
     return current_user if current_user.is_authenticated else None
 
 
-def _roadmap(roadmap_id: int):
+def _roadmap(roadmap_id: int, manage: bool = False):
+    """The roadmap as the caller may read it (`manage`: only if they are one of its facilitators)."""
     try:
-        return service.get_roadmap(roadmap_id, _user())
+        roadmap = service.get_roadmap(roadmap_id, _user())
     except NotFound:
         abort(404)
+    except Forbidden:
+        abort(403)
+    if manage and not leads(_user(), roadmap):
+        abort(403)
+    return roadmap
 
 
 def _action(roadmap, action_id: int):
@@ -77,6 +85,8 @@ def show(roadmap_id):
         views=VIEWS,
         section=sections[view](data),
         totals=views.totals(data),
+        dropped=views.dropped(data),
+        can_manage=leads(_user(), roadmap),
     )
 
 
@@ -84,15 +94,26 @@ def show(roadmap_id):
 def action(roadmap_id, action_id):
     roadmap = _roadmap(roadmap_id)
     item = _action(roadmap, action_id)
+    manage = {}
+    if leads(_user(), roadmap):  # its facilitators link, delete and merge from here
+        others = [a for a in roadmap.actions if a.id != item.id]
+        manage = {
+            "others": others,
+            "form": ConfirmForm(),
+            "candidates": link_candidates(_user(), item, request.args.get("link")),
+        }
     return render_template(
-        "roadmaps/action.html", roadmap=service.roadmap_summary(roadmap), trace=views.trace(item, _user())
+        "roadmaps/action.html",
+        roadmap=service.roadmap_summary(roadmap),
+        trace=views.trace(item, _user()),
+        manage=manage,
     )
 
 
 @bp.route("/<int:roadmap_id>/manage", methods=["GET", "POST"])
 @login_required
 def manage(roadmap_id):
-    roadmap = _roadmap(roadmap_id)
+    roadmap = _roadmap(roadmap_id, manage=True)
     form = RoadmapForm(obj=roadmap)
     form.territory.choices = territory_choices(communes=False)
     if request.method == "GET":
@@ -107,15 +128,22 @@ def manage(roadmap_id):
             flash("Feuille de route enregistrée.", "success")
             return redirect(url_for("roadmaps.manage", roadmap_id=roadmap.id))
     data = service.roadmap_dict(roadmap, current_user)
+    retired = [a for a in roadmap.all_actions if a.deleted_at is not None]
     return render_template(
-        "roadmaps/manage.html", roadmap=data, form=form, publish_form=ConfirmForm(), import_form=ImportForm()
+        "roadmaps/manage.html",
+        roadmap=data,
+        form=form,
+        publish_form=ConfirmForm(),
+        import_form=ImportForm(),
+        facilitators=roadmap.facilitators,
+        retired=retired,
     )
 
 
 @bp.post("/<int:roadmap_id>/publish")
 @login_required
 def publish(roadmap_id):
-    roadmap = _roadmap(roadmap_id)
+    roadmap = _roadmap(roadmap_id, manage=True)
     if ConfirmForm().validate_on_submit():
         service.update_roadmap(current_user, roadmap.id, {"published": not roadmap.published})
         flash("Feuille de route publiée." if roadmap.published else "Feuille de route dépubliée.", "success")
@@ -125,7 +153,7 @@ def publish(roadmap_id):
 @bp.post("/<int:roadmap_id>/import")
 @login_required
 def import_csv(roadmap_id):
-    roadmap = _roadmap(roadmap_id)
+    roadmap = _roadmap(roadmap_id, manage=True)
     form = ImportForm()
     if not form.validate_on_submit():
         flash("Choisissez un fichier CSV.", "error")
@@ -154,14 +182,14 @@ def _action_form(roadmap, action=None) -> ActionForm:
 @bp.route("/<int:roadmap_id>/actions/new", methods=["GET", "POST"])
 @login_required
 def new_action(roadmap_id):
-    roadmap = _roadmap(roadmap_id)
+    roadmap = _roadmap(roadmap_id, manage=True)
     return _edit_action(roadmap, None)
 
 
 @bp.route("/<int:roadmap_id>/actions/<int:action_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_action(roadmap_id, action_id):
-    roadmap = _roadmap(roadmap_id)
+    roadmap = _roadmap(roadmap_id, manage=True)
     item = _action(roadmap, action_id)
     return _edit_action(roadmap, item)
 

@@ -6,8 +6,8 @@ Create Date: 2026-11-30 12:40:00
 
 """
 
-import sqlalchemy as sa  # noqa: F401
-from alembic import op  # noqa: F401
+import sqlalchemy as sa
+from alembic import op
 
 revision = "0004_colleges"
 down_revision = "0003_user_active"
@@ -16,8 +16,10 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    with op.batch_alter_table("participants", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("college", sa.String(length=40), nullable=True))
 
 
 def downgrade():
-    pass
+    with op.batch_alter_table("participants", schema=None) as batch_op:
+        batch_op.drop_column("college")

@@ -1,4 +1,5 @@
-"""workshops.presenter token (issue 15)
+"""workshops.presenter_token_hash, workshops.present_focus: the read-only presenter link and the
+projector's focus (issue 15)
 
 Revision ID: 0007_presenter_link
 Revises: 0006_moderation
@@ -6,8 +7,8 @@ Create Date: 2026-11-30 12:40:00
 
 """
 
-import sqlalchemy as sa  # noqa: F401
-from alembic import op  # noqa: F401
+import sqlalchemy as sa
+from alembic import op
 
 revision = "0007_presenter_link"
 down_revision = "0006_moderation"
@@ -16,8 +17,13 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    with op.batch_alter_table("workshops", schema=None) as batch_op:
+        # Only a SHA-256 of the link's token is kept: a copy of the database opens no projector.
+        batch_op.add_column(sa.Column("presenter_token_hash", sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column("present_focus", sa.JSON(), nullable=True))
 
 
 def downgrade():
-    pass
+    with op.batch_alter_table("workshops", schema=None) as batch_op:
+        batch_op.drop_column("present_focus")
+        batch_op.drop_column("presenter_token_hash")

@@ -1,12 +1,16 @@
 // The live board (participants and facilitators). Entry point: wires the socket,
 // the state and the view together; the parts live in ./lib/.
+import { rights } from "./lib/cards.js";
+import { FacilitatorConsole } from "./lib/console.js";
 import { announce, newId } from "./lib/dom.js";
 import { MENTIONS, PHASES } from "./lib/labels.js";
 import { Live } from "./lib/live.js";
+import { choose } from "./lib/menu.js";
 import { Draft, Outbox } from "./lib/outbox.js";
-import { Countdown, renderHands, renderPhase, renderPresence, renderStatus, renderVotesLeft } from "./lib/panels.js";
+import { Countdown, renderBottomBar, renderHands, renderPhase, renderPresence, renderStatus, renderVotesLeft } from "./lib/panels.js";
 import { BoardState } from "./lib/store.js";
-import { ColumnsView, renderColumnChoice, renderGroups } from "./lib/view.js";
+import { h } from "./lib/dom.js";
+import { ColumnsView, renderColumnChoice } from "./lib/view.js";
 
 const root = document.getElementById("board");
 const $ = (id) => document.getElementById(id);
@@ -24,6 +28,7 @@ const ui = (id) => {
   return uiState.get(id);
 };
 
+/** An error shown as a toast above the bottom bar (in the viewport) and announced. */
 function showError(error) {
   const el = $("board-error");
   el.textContent = typeof error === "string" ? error : (error && error.message) || "Action impossible.";
@@ -32,15 +37,46 @@ function showError(error) {
   showError.timer = setTimeout(() => (el.hidden = true), 8000);
 }
 
-/** Send a command with a fresh client_id; show the server's message when refused. */
-async function command(name, payload = {}) {
+/** An error shown on the card where the tap happened (role="alert" there announces it). */
+function cardError(ideaId, message) {
+  if (!state.ideas.has(ideaId) || !view.cardEl(ideaId)) return showError(message);
+  ui(ideaId).error = message;
+  redraw(ideaId);
+  clearTimeout(ui(ideaId).errorTimer);
+  ui(ideaId).errorTimer = setTimeout(() => {
+    ui(ideaId).error = null;
+    if (state.ideas.has(ideaId)) redraw(ideaId);
+  }, 8000);
+}
+
+// The facilitator's board actions that board.undo can take back (docs/protocol.md §7.3).
+const UNDOABLE = {
+  "idea.move": "le déplacement", "idea.group": "le regroupement", "idea.hide": "le masquage", "idea.delete": "la suppression",
+  "group.update": "le renommage", "group.merge": "la fusion", "group.move": "le déplacement du groupe",
+};
+
+/** Send a command with a fresh client_id; show the server's message where it belongs when refused. */
+async function command(name, payload = {}, where = payload.idea_id) {
   const ack = await live.send(name, { ...payload, client_id: newId() });
-  if (!ack.ok) showError(ack.error);
+  if (!ack.ok) {
+    if (typeof where === "number") cardError(where, ack.error.message);
+    else showError(ack.error);
+  } else if (facilitator && UNDOABLE[name]) facilitator.justDid(UNDOABLE[name]);
   return ack;
 }
 
 function redraw(id) {
   view.renderIdea(id);
+}
+
+const groupLabel = (id) => (state.groups.get(id) || { label: "Groupe" }).label;
+const countOf = (id) => state.ideasOfGroup(id).length;
+
+function newGroupLabel() {
+  const used = new Set([...state.groups.values()].map((g) => g.label));
+  let n = state.groups.size + 1;
+  while (used.has(`Groupe ${n}`)) n += 1;
+  return `Groupe ${n}`;
 }
 
 const act = {
@@ -52,7 +88,7 @@ const act = {
   closeEditor(idea) {
     Object.assign(ui(idea.id), { editing: false, draft: undefined, color: undefined });
     redraw(idea.id);
-    view.cardEl(idea.id)?.querySelector('[data-key="edit"]')?.focus();
+    view.cardEl(idea.id)?.querySelector('[data-key="menu"]')?.focus();
   },
   async edit(idea, text, color) {
     const ack = await command("idea.update", { idea_id: idea.id, text, color });
@@ -77,23 +113,146 @@ const act = {
     }
     return command("idea.move", { idea_id: idea.id, column_id: columnId, position });
   },
-  group(idea, value) {
-    if (value === "__new") {
-      ui(idea.id).grouping = true;
-      redraw(idea.id);
-      view.cardEl(idea.id)?.querySelector('[data-key="group-label"]')?.focus();
-      return;
-    }
-    command("idea.group", { idea_id: idea.id, group_id: value === "" ? null : Number(value) });
+  /** "Déplacer vers…": another column; the card leaves its group, as when dragged out. */
+  chooseColumn(idea) {
+    const back = view.cardEl(idea.id)?.querySelector('[data-key="menu"]');
+    choose({
+      title: "Déplacer l'idée vers…",
+      hint: idea.text,
+      returnTo: back,
+      choices: state.columns.map((c) => ({ label: c.title, current: c.id === idea.column_id && !idea.group_id, run: () => act.toColumn(idea, c.id) })),
+    });
+  },
+  async toColumn(idea, columnId) {
+    if (idea.group_id && !(await act.ungroup(idea, true)).ok) return;
+    const ack = await act.move(idea, columnId);
+    if (ack.ok) announce(`Idée déplacée vers ${state.column(columnId)?.title || "la colonne"}.`);
+  },
+  /** "Regrouper avec…": an existing group, a new one, or out of its group. */
+  chooseGroup(idea) {
+    const back = view.cardEl(idea.id)?.querySelector('[data-key="menu"]');
+    const groups = [...state.groups.values()].filter((g) => countOf(g.id) > 0);
+    choose({
+      title: "Regrouper l'idée avec…",
+      hint: idea.text,
+      returnTo: back,
+      choices: groups.map((g) => ({ label: `${g.label} (${countOf(g.id)})`, current: g.id === idea.group_id, run: () => act.joinGroup(idea, g.id) })),
+      extra: (close) => {
+        const input = h("input", { id: "new-group-label", maxlength: 120, value: "" });
+        return [h("form", { class: "new-group-form", onsubmit: (e) => {
+          e.preventDefault();
+          if (!input.value.trim()) return input.focus();
+          close();
+          act.newGroup(idea, input.value.trim());
+        } }, h("label", { for: "new-group-label" }, "Ou un nouveau groupe, nommé :"), input, h("button", { type: "submit" }, "Créer le groupe"))];
+      },
+    });
   },
   async newGroup(idea, label) {
-    if (!label.trim()) return showError("Donnez un nom au groupe.");
     const ack = await command("idea.group", { idea_id: idea.id, group_label: label });
-    if (ack.ok) act.cancelGroup(idea);
+    if (ack.ok) announce(`Groupe « ${label} » créé.`);
+    return ack;
   },
-  cancelGroup(idea) {
-    Object.assign(ui(idea.id), { grouping: false, groupLabel: "" });
-    redraw(idea.id);
+  /** Into a group; a facilitator's card also goes to the group's column, so the stack stays one. */
+  async joinGroup(idea, groupId) {
+    const ack = await command("idea.group", { idea_id: idea.id, group_id: groupId });
+    if (!ack.ok) return ack;
+    announce(`Idée ajoutée au groupe « ${groupLabel(groupId)} » (${countOf(groupId)} idées).`);
+    const home = state.groupColumn(groupId);
+    const now = state.ideas.get(idea.id);
+    if (home && now && now.column_id !== home && rights(now, state).move) {
+      const last = state.ideasOfGroup(groupId).filter((i) => i.column_id === home).pop();
+      await act.move(now, home, last ? last.position + 0.001 : undefined);
+    }
+    return ack;
+  },
+  async ungroup(idea, quiet = false) {
+    const ack = await command("idea.group", { idea_id: idea.id, group_id: null });
+    if (ack.ok && !quiet) announce("Idée sortie du groupe.");
+    return ack;
+  },
+  hide: (idea, hidden) => command("idea.hide", { idea_id: idea.id, hidden }).then((ack) => ack.ok && announce(hidden ? "Idée masquée aux participants." : "Idée de nouveau visible.")),
+  approve: (idea) => command("idea.approve", { idea_id: idea.id }).then((ack) => ack.ok && announce("Idée validée : elle est sur le tableau.")),
+  /** What the projector shows: one idea, one group, or the whole board ({}). */
+  async focus(target) {
+    const ack = await command("present.focus", target, "toast");
+    if (ack.ok) announce(target.idea_id || target.group_id ? "Projeté à l'écran de la salle." : "L'écran de la salle montre tout le tableau.");
+  },
+  refuse(idea, reason) {
+    cardError(idea.id, reason); // role="alert" on the card says it
+  },
+  // --- groups ---
+  renameGroup(g) {
+    Object.assign(ui(`g${g.id}`), { renaming: true, label: g.label });
+    view.renderAll();
+    view.stackEl(g.id)?.querySelector("input")?.focus();
+  },
+  cancelRename(g) {
+    Object.assign(ui(`g${g.id}`), { renaming: false, label: undefined });
+    view.renderAll();
+    view.stackEl(g.id)?.querySelector(".menu-button")?.focus();
+  },
+  async saveRename(g, label) {
+    if (!label.trim()) return showError("Donnez un nom au groupe.");
+    const ack = await command("group.update", { group_id: g.id, label: label.trim() });
+    if (ack.ok) {
+      act.cancelRename(g);
+      announce(`Groupe renommé « ${label.trim()} ».`);
+    }
+  },
+  chooseGroupColumn(g) {
+    choose({
+      title: `Déplacer le groupe « ${g.label} » vers…`,
+      returnTo: view.stackEl(g.id)?.querySelector(".menu-button"),
+      choices: state.columns.map((c) => ({ label: c.title, current: state.groupColumn(g.id) === c.id, run: () => act.moveGroup(g.id, c.id) })),
+    });
+  },
+  async moveGroup(groupId, columnId) {
+    const ack = await command("group.move", { group_id: groupId, column_id: columnId });
+    if (ack.ok) announce(`Groupe déplacé vers ${state.column(columnId)?.title || "la colonne"}.`);
+  },
+  chooseMerge(g) {
+    const others = [...state.groups.values()].filter((o) => o.id !== g.id && countOf(o.id) > 0);
+    choose({
+      title: `Fusionner le groupe « ${g.label} » avec…`,
+      hint: "Toutes ses idées rejoignent le groupe choisi.",
+      returnTo: view.stackEl(g.id)?.querySelector(".menu-button"),
+      choices: others.map((o) => ({ label: `${o.label} (${countOf(o.id)})`, run: () => act.merge(g.id, o.id) })),
+    });
+  },
+  async merge(groupId, intoId) {
+    const ack = await command("group.merge", { group_id: groupId, into_group_id: intoId });
+    if (ack.ok) announce(`Groupes fusionnés dans « ${groupLabel(intoId)} » (${countOf(intoId)} idées).`);
+  },
+  async dissolve(g) {
+    for (const idea of state.ideasOfGroup(g.id)) await command("idea.group", { idea_id: idea.id, group_id: null });
+    announce(`Groupe « ${g.label} » défait.`);
+  },
+  /** What a drag and drop means (lib/dnd.js decides where it landed). */
+  async drop(d, o) {
+    if (d.kind === "group") return dropGroup(d.id, o);
+    const idea = state.ideas.get(d.id);
+    if (!idea) return;
+    const can = rights(idea, state);
+    if (o.kind === "group") return act.joinGroup(idea, o.groupId);
+    if (o.kind === "card") {
+      const target = state.ideas.get(o.ideaId);
+      if (!target || target.id === idea.id) return;
+      if (target.group_id) return act.joinGroup(idea, target.group_id);
+      const label = newGroupLabel();
+      const ack = await command("idea.group", { idea_id: target.id, group_label: label });
+      if (!ack.ok) return;
+      const joined = await act.joinGroup(idea, ack.idea.group_id);
+      if (joined.ok) announce(`Groupe « ${label} » créé avec 2 idées ; renommez-le depuis son menu.`);
+      return;
+    }
+    if (idea.group_id && !(await act.ungroup(idea, o.kind === "column")).ok) return;
+    if (!can.move) return;
+    if (o.kind === "column") return act.toColumn(state.ideas.get(idea.id) || idea, o.columnId);
+    if (o.kind === "place") {
+      const ack = await act.move(idea, o.columnId, o.position);
+      if (ack.ok && o.columnId !== idea.column_id) announce(`Idée déplacée vers ${state.column(o.columnId)?.title || "la colonne"}.`);
+    }
   },
   vote: (idea) => ballot("vote.cast", { idea_id: idea.id }),
   unvote: (idea) => ballot("vote.retract", { idea_id: idea.id }),
@@ -138,15 +297,28 @@ const act = {
   nextSpeaker: () => command("hand.next"),
 };
 
+/** A stack dropped: on another stack (merge), on a chip or elsewhere in a column (move as one). */
+async function dropGroup(groupId, o) {
+  if (o.kind === "group" && o.groupId !== groupId) return act.merge(groupId, o.groupId);
+  if (o.kind !== "column" && o.kind !== "place") return;
+  if (state.groupColumn(groupId) !== o.columnId) return act.moveGroup(groupId, o.columnId);
+  if (o.kind !== "place" || !state.isFacilitator) return;
+  // Same column, another place: the stack's ideas take consecutive positions there.
+  const ideas = state.ideasOfGroup(groupId).filter((i) => i.column_id === o.columnId);
+  for (const [k, idea] of ideas.entries()) await act.move(idea, o.columnId, o.position + k * 0.001);
+}
+
 async function ballot(name, payload) {
   const ack = await command(name, payload);
   if (ack.ok) {
     state.setBallot(ack);
     renderVotesLeft(state);
-    redraw(payload.idea_id);
+    renderBottomBar(state);
+    // The budget touches every card's vote button, not only this one.
+    view.renderAll();
     announce(ballotMessage(name, payload, ack.votes_left));
   } else {
-    redraw(payload.idea_id); // puts a grade select back to what the server holds
+    redraw(payload.idea_id);
   }
 }
 
@@ -205,8 +377,9 @@ async function sendIdea(item) {
     outbox.remove(client_id);
     if (!state.ideas.has(ack.idea.id)) {
       state.upsertIdea({ ...ack.idea, mine: !state.isFacilitator }, "idea.created");
-      redraw(ack.idea.id);
+      view.renderAll();
     }
+    if (ack.idea.pending) announce(ack.message || "Votre idée est en attente de validation.");
   } else if (RETRY_LATER.has(ack.error.code)) {
     outbox.update(client_id, { sending: false });
     if (ack.error.code !== "offline") setTimeout(flush, ack.error.code === "rate_limited" ? 3000 : 5000);
@@ -227,7 +400,11 @@ function updateForm() {
   const phase = state.workshop.phase;
   const allowed = phase !== "closed" && (state.isFacilitator || phase === "brainstorm");
   $("idea-fields").disabled = !allowed;
-  $("idea-form-hint").textContent = allowed ? "" : phase === "closed"
+  form.hidden = !allowed && !state.isFacilitator && phase !== "setup";
+
+  // After the brainstorm a facilitator adds an idea now and then: one line is enough.
+  input.rows = state.isFacilitator && !["setup", "brainstorm"].includes(phase) ? 1 : 2;
+  $("idea-form-hint").textContent = allowed ? "Entrée publie, Maj+Entrée va à la ligne." : phase === "closed"
     ? "L'atelier est clos." : "Les idées se proposent pendant le remue-méninges.";
 }
 
@@ -256,32 +433,32 @@ input.addEventListener("keydown", (e) => {
 input.addEventListener("input", () => draft.set(input.value));
 if (!input.value) input.value = draft.get();
 
-// --- facilitator controls -----------------------------------------------
-const phaseSelect = document.querySelector('[data-testid="phase-select"]');
-if (phaseSelect) {
-  phaseSelect.addEventListener("change", async () => {
-    const ack = await command("phase.set", { phase: phaseSelect.value });
-    if (!ack.ok) phaseSelect.value = state.workshop.phase;
+// --- filters --------------------------------------------------------------
+for (const [id, name] of [["filter-mine", "mine"], ["filter-unvoted", "unvoted"]]) {
+  const button = $(id);
+  if (!button) continue;
+  button.addEventListener("click", () => {
+    const on = button.getAttribute("aria-pressed") !== "true";
+    button.setAttribute("aria-pressed", on ? "true" : "false");
+    view.setFilter(name, on);
   });
-  $("timer-form").addEventListener("submit", (e) => {
-    e.preventDefault();
-    const minutes = Number($("timer-minutes").value);
-    command("timer.start", { seconds: Math.round(minutes * 60) });
-  });
-  $("timer-stop").addEventListener("click", () => command("timer.stop"));
 }
 
 // --- applying what the server says --------------------------------------
 const ctx = { state, outbox, ui, act, roadmaps: () => roadmaps };
 const view = new ColumnsView($("columns"), ctx);
 const countdown = new Countdown($("timer"), null);
+const facilitator = state && $("facilitator-console") ? new FacilitatorConsole({ state, command, code, showError }) : null;
 
 function renderPanels() {
   renderPhase(state);
   renderVotesLeft(state);
-  renderGroups($("groups"), state);
+  renderBottomBar(state);
   renderHands(state, act);
   updateForm();
+  const unvoted = $("filter-unvoted");
+  if (unvoted) unvoted.hidden = state.workshop.phase !== "vote";
+  if (facilitator) facilitator.render();
 }
 
 function onSnapshot() {
@@ -291,16 +468,45 @@ function onSnapshot() {
   countdown.set(state.workshop.timer);
 }
 
+/** "C'est à vous": the participant given the floor is told, and the phone vibrates where it may. */
+function floorGiven(before) {
+  const s = state.hands.speaking;
+  if (!s || state.isFacilitator || s.id !== state.me.id || (before && before.id === s.id)) return;
+  const el = $("your-turn");
+  el.hidden = false;
+  clearTimeout(floorGiven.timer);
+  floorGiven.timer = setTimeout(() => (el.hidden = true), 15000);
+  if (navigator.vibrate) navigator.vibrate([200, 100, 200]);
+}
+
 function onChange(change, env) {
   switch (change.kind) {
     case "idea":
-    case "removed":
-      redraw(change.id);
-      renderGroups($("groups"), state);
+      if (change.moved) view.renderAll();
+      else redraw(change.id);
       if (change.created && !state.ideas.get(change.id).mine) announce(`Nouvelle idée : ${env.data.text}`);
+      if (facilitator) facilitator.render();
+      break;
+    case "removed":
+      view.renderAll();
+      break;
+    case "board":
+      view.renderAll();
+      if (env.type === "group.updated" && !env.data.undo) announce(`Groupe renommé : ${env.data.group?.label || ""}.`);
       break;
     case "tally":
-      change.ids.forEach(redraw);
+      change.ids.forEach((id) => redraw(id));
+      if (facilitator) facilitator.render();
+      break;
+    case "participation":
+      if (facilitator) facilitator.render();
+      break;
+    case "focus":
+      view.renderAll();
+      if (facilitator) facilitator.render();
+      break;
+    case "participants":
+      if (facilitator) facilitator.participantsChanged();
       break;
     case "phase":
       view.renderAll();
@@ -315,7 +521,8 @@ function onChange(change, env) {
     case "hands": {
       renderHands(state, act);
       const s = state.hands.speaking;
-      if (s) announce(`La parole est à ${s.name}.`);
+      if (s) announce(s.id === state.me.id && !state.isFacilitator ? "C'est à vous : vous avez la parole." : `La parole est à ${s.name}.`);
+      floorGiven(change.before);
       break;
     }
     default:
@@ -332,9 +539,21 @@ const live = new Live({
     renderStatus(s, message);
     view.renderPending();
   },
-  onPresence: renderPresence,
+  onPresence: (p) => {
+    renderPresence(p);
+    if (facilitator) facilitator.presence(p);
+  },
 });
 countdown.live = live;
+
+if (facilitator) {
+  $("timer-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    const minutes = Number($("timer-minutes").value);
+    command("timer.start", { seconds: Math.round(minutes * 60) });
+  });
+  $("timer-stop").addEventListener("click", () => command("timer.stop"));
+}
 
 // The page carries a first snapshot, so the board shows before the socket connects.
 const initial = JSON.parse($("board-snapshot").textContent);
@@ -344,5 +563,5 @@ if (state.isFacilitator) loadRoadmaps();
 live.start();
 // Exposed for tests and page scripts. The minutes panel keeps a socket of its own (lib/live.js
 // Connection): rate limits count per socket, and typing must not spend the board's allowance.
-window.fabriqueBoard = { socket: live.socket, state };
+window.fabriqueBoard = { socket: live.socket, state, view };
 document.dispatchEvent(new CustomEvent("fabrique:board", { detail: window.fabriqueBoard }));

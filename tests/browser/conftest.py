@@ -21,3 +21,21 @@ def login(live_server):
         return page
 
     return log_in
+
+
+@pytest.fixture
+def new_page(browser):
+    """`new_page(viewport=None, **context_options)`: a page in a fresh browser context (no cookies), closed
+    after the test; French locale, 1280×800 unless told."""
+    contexts = []
+
+    def make(viewport=None, **options):
+        context = browser.new_context(locale="fr-FR", viewport=viewport or {"width": 1280, "height": 800}, **options)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()

@@ -3,6 +3,8 @@
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.board_helpers import drag
+
 
 @pytest.fixture
 def open_board(live_server, browser, login):
@@ -158,17 +160,23 @@ def test_keyboard_move_grouping_timer_and_hands(live_server, open_board):
     card = _card(fac_page, "Ressourcerie mobile")
     expect(card).to_have_count(1)
     second_column = workshop["columns"][1]
-    card.get_by_label("Déplacer vers une autre colonne").select_option(str(second_column["id"]))
+    card.get_by_test_id("card-menu").focus()
+    fac_page.keyboard.press("ArrowDown")  # opens the card's menu on its first item
+    fac_page.get_by_role("menuitem", name="Déplacer vers…").focus()
+    fac_page.keyboard.press("Enter")
+    fac_page.get_by_test_id("choice-dialog").get_by_role("button", name=second_column["title"]).click()
     moved = alice.locator(f'ul.cards[data-column-id="{second_column["id"]}"]').get_by_test_id("idea-card")
     expect(moved).to_contain_text("Ressourcerie mobile")
     fac_page.get_by_test_id("phase-select").select_option("cluster")
     expect(alice.get_by_test_id("phase")).to_have_attribute("data-phase", "cluster")
     a_card = _card(alice, "Ressourcerie mobile")
-    a_card.get_by_label("Groupe de l'idée").select_option("__new")
-    a_card.get_by_label("Nom du nouveau groupe").fill("Économie circulaire")
-    a_card.get_by_role("button", name="Créer le groupe").click()
-    expect(_card(fac_page, "Ressourcerie mobile")).to_contain_text("Groupe : Économie circulaire")
-    expect(fac_page.locator("#groups")).to_contain_text("Économie circulaire")
+    a_card.get_by_test_id("card-menu").click()
+    alice.get_by_role("menuitem", name="Regrouper avec…").click()
+    alice.get_by_label("Ou un nouveau groupe, nommé :").fill("Économie circulaire")
+    alice.get_by_role("button", name="Créer le groupe").click()
+    pile = fac_page.get_by_test_id("board-stack")
+    expect(pile.locator(".stack-label")).to_have_text("Économie circulaire")
+    expect(pile.get_by_test_id("idea-card")).to_contain_text("Ressourcerie mobile")
     fac_page.get_by_test_id("timer-minutes").fill("2")
     fac_page.get_by_test_id("timer-start").click()
     expect(alice.get_by_test_id("timer")).to_contain_text("Temps restant : 0")
@@ -258,24 +266,15 @@ def test_majority_judgment_grades_from_the_card(live_server, open_board):
     alice = open_board(workshop["code"], "Alice")
     expect(alice.get_by_test_id("votes-left")).to_have_text("2")
     card = _card(alice, "Recyclerie de quartier")
-    card.get_by_label("Ma mention").select_option(label="Très bien")
+    grades = card.get_by_role("group", name="Ma mention")
+    grades.get_by_role("button", name="Très bien").click()
     expect(alice.get_by_test_id("votes-left")).to_have_text("1")
     expect(card.locator(".tally")).to_have_text("Mention majoritaire : Très bien (1 avis)")
-    card.get_by_label("Ma mention").select_option(label="— Ma mention —")
+    expect(grades.get_by_role("button", name="Très bien")).to_have_attribute("aria-pressed", "true")
+    grades.get_by_role("button", name="Très bien").click()  # pressed again: the mention is withdrawn
     expect(alice.get_by_test_id("votes-left")).to_have_text("2")
+    expect(grades.get_by_role("button", name="Très bien")).to_have_attribute("aria-pressed", "false")
     fac.close()
-
-
-def _drag(page, card, target, above: bool = False) -> None:
-    """HTML5 drag and drop as a mouse makes it: dragstart on the card, dragover and drop on the
-    target (at its top edge when `above`), dragend on the card, sharing one DataTransfer."""
-    data = page.evaluate_handle("() => new DataTransfer()")
-    box = target.bounding_box()
-    point = {"clientX": box["x"] + 10, "clientY": box["y"] + (2 if above else box["height"] / 2)}
-    card.dispatch_event("dragstart", {"dataTransfer": data})
-    target.dispatch_event("dragover", {"dataTransfer": data, **point})
-    target.dispatch_event("drop", {"dataTransfer": data, **point})
-    card.dispatch_event("dragend", {"dataTransfer": data})
 
 
 def test_drag_and_drop_moves_a_card_to_another_column_and_before_a_card(live_server, open_board):
@@ -286,12 +285,12 @@ def test_drag_and_drop_moves_a_card_to_another_column_and_before_a_card(live_ser
     _post(alice, "Jardin partagé")
     _post(alice, "Atelier vélo")
     expect(_card(fac_page, "Atelier vélo")).to_have_count(1)
-    _drag(fac_page, _card(fac_page, "Jardin partagé"), fac_page.locator(f'ul.cards[data-column-id="{target}"]'))
+    drag(fac_page, _card(fac_page, "Jardin partagé"), fac_page.locator(f'ul.cards[data-column-id="{target}"]'))
     in_target = alice.locator(f'ul.cards[data-column-id="{target}"]').get_by_test_id("idea-card")
     expect(in_target).to_have_count(1)
     expect(in_target).to_contain_text("Jardin partagé")
     # Dropped on the top edge of a card: it goes before that card, for everyone.
-    _drag(fac_page, _card(fac_page, "Atelier vélo"), _card(fac_page, "Jardin partagé"), above=True)
+    drag(fac_page, _card(fac_page, "Atelier vélo"), _card(fac_page, "Jardin partagé"), where=0.1)
     expect(in_target).to_have_count(2)
     expect(in_target.first).to_contain_text("Atelier vélo")
     expect(in_target.last).to_contain_text("Jardin partagé")

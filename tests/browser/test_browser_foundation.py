@@ -8,7 +8,7 @@ def test_guest_joins_by_code_and_lands_on_the_board(live_server, page):
     page.goto(live_server.url + "/join")
     page.get_by_test_id("join-code").fill(workshop["code"].lower())
     page.get_by_test_id("join-name").fill("Inès")
-    page.get_by_label("Je participe").select_option("remote")
+    page.get_by_label("À distance").check()
     page.get_by_test_id("join-submit").click()
     expect(page).to_have_url(f"{live_server.url}/w/{workshop['code']}")
     expect(page.get_by_role("heading", level=1)).to_have_text("Atelier coopératives éphémères")

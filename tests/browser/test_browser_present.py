@@ -3,29 +3,12 @@
 import io
 import re
 
-import pytest
 import requests
 import zxingcpp
 from PIL import Image
 from playwright.sync_api import expect
 
 PHONE = {"width": 360, "height": 740}
-
-
-@pytest.fixture
-def new_page(browser):
-    contexts = []
-
-    def make(viewport=None, **options):
-        context = browser.new_context(locale="fr-FR", viewport=viewport or {"width": 1280, "height": 800}, **options)
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
 
 
 def _presenter(live_server, new_page, login, code):
@@ -58,7 +41,7 @@ def test_presenter_qr_decodes_to_the_join_url_and_the_view_follows_the_phase(liv
 
     ack = alice.call("idea.create", {"column_id": workshop["columns"][0]["id"], "text": "Navettes vers les sites"})
     assert ack["ok"]
-    expect(page.get_by_test_id("present-card").filter(has_text="Navettes vers les sites")).to_have_count(1)
+    expect(page.get_by_test_id("idea-card").filter(has_text="Navettes vers les sites")).to_have_count(1)
 
     assert fac.call("phase.set", {"phase": "vote"})["ok"]
     assert alice.call("vote.cast", {"idea_id": ack["idea"]["id"]})["ok"]
@@ -86,7 +69,7 @@ def test_private_brainstorm_shows_counts_not_texts_on_the_projector(live_server,
     expect(column.locator(".present-count")).to_have_text("1 idée déposée")
     expect(page.get_by_text("Secret de brouillon")).to_have_count(0)
     assert fac.call("phase.set", {"phase": "cluster"})["ok"]  # revealed for everyone
-    expect(page.get_by_test_id("present-card").filter(has_text="Secret de brouillon")).to_have_count(1)
+    expect(page.get_by_test_id("idea-card").filter(has_text="Secret de brouillon")).to_have_count(1)
     alice.close()
     fac.close()
 
@@ -95,7 +78,7 @@ def test_keyboard_shortcuts_drive_the_session_but_not_while_typing(live_server, 
     workshop = live_server.create_workshop()
     code = workshop["code"]
     page = _presenter(live_server, new_page, login, code)
-    expect(page.get_by_text("Raccourcis clavier de l’animateur")).to_be_visible()
+    expect(page.get_by_text("phase suivante")).to_be_visible()
 
     page.get_by_label("Durée du minuteur (minutes)").fill("2")
     page.get_by_label("Durée du minuteur (minutes)").press("n")  # typing: no phase change
@@ -106,7 +89,7 @@ def test_keyboard_shortcuts_drive_the_session_but_not_while_typing(live_server, 
 
     page.keyboard.press("n")
     expect(page.get_by_test_id("phase")).to_have_attribute("data-phase", "brainstorm")
-    page.keyboard.press("ArrowRight")
+    page.keyboard.press("n")
     expect(page.get_by_test_id("phase")).to_have_attribute("data-phase", "cluster")
     snapshot = requests.get(
         f"{live_server.url}/api/v1/workshops/{code}", headers=live_server.auth(live_server.token()), timeout=10
@@ -123,6 +106,13 @@ def test_keyboard_shortcuts_drive_the_session_but_not_while_typing(live_server, 
     alice = live_server.client(code, live_server.join(code, "Alice", "remote"))
     assert alice.call("hand.raise")["ok"]
     expect(page.get_by_test_id("queue")).to_contain_text("Alice")
+    page.get_by_test_id("letter-keys").uncheck()  # WCAG 2.1.4: one-letter shortcuts can be switched off
+    page.get_by_role("heading", level=1).click()
+    page.keyboard.press("s")
+    page.wait_for_timeout(300)
+    expect(page.get_by_test_id("queue")).to_contain_text("Alice")
+    page.get_by_test_id("letter-keys").check()
+    page.get_by_role("heading", level=1).click()
     page.keyboard.press("s")
     expect(page.locator("#speaking")).to_contain_text("Alice")
     expect(page.get_by_test_id("queue")).not_to_contain_text("Alice")

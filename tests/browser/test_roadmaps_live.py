@@ -62,7 +62,9 @@ def test_promote_over_socket_reaches_the_board_and_the_public_page(live_server, 
     assert again["action"]["id"] == action["id"]  # a repeated client_id has its effect once
     event = alice.wait_for(lambda e: e["type"] == "idea.promoted")
     assert event["data"]["id"] == idea["id"]
-    assert event["data"]["action"] == {"id": action["id"], "roadmap_id": roadmap["id"], "title": "Guichet du mécénat"}
+    url = f"/roadmaps/{roadmap['id']}/actions/{action['id']}"
+    mark = {"id": action["id"], "roadmap_id": roadmap["id"], "title": "Guichet du mécénat", "url": url}
+    assert event["data"]["action"] == mark
     fac.close()
     alice.close()
 
@@ -75,7 +77,8 @@ def test_promote_over_socket_reaches_the_board_and_the_public_page(live_server, 
     source = page.get_by_test_id("action-source")
     expect(source).to_contain_text(idea["text"])
     expect(source.get_by_test_id("source-votes")).to_contain_text("2 gommettes")
-    expect(page.get_by_test_id("trace-workshop")).to_contain_text(workshop["code"])
+    expect(page.get_by_test_id("trace-workshop")).to_contain_text(workshop["title"])
+    expect(page.get_by_test_id("trace-workshop")).not_to_contain_text(workshop["code"])  # no join code in public
 
 
 def test_import_the_exported_csv_and_see_the_history(live_server, territory, page, login, tmp_path):

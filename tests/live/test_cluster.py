@@ -137,6 +137,43 @@ def test_ideas_and_presence_cross_processes(cluster):
         carla.close()
 
 
+def test_removing_a_participant_disconnects_their_sockets_on_the_other_process(cluster):
+    """Issue 14: the DELETE reaches A, the participant's socket lives on B; it is closed at once."""
+    a, b = cluster
+    ws = open_workshop(a)
+    code, headers = ws["code"], a.auth(a.token())
+    token = a.join(code, "Camille Retirée")
+    on_b, witness = b.client(code, token), b.client(code, a.join(code, "Témoin"))
+    try:
+        listed = requests.get(f"{a.url}/api/v1/workshops/{code}/participants", headers=headers, timeout=10).json()
+        target = next(p for p in listed["participants"] if p["name"] == "Camille Retirée")
+        assert target["online"] is True  # presence is shared through the database
+        r = requests.delete(f"{a.url}/api/v1/workshops/{code}/participants/{target['id']}", headers=headers, timeout=10)
+        assert r.status_code == 200, r.text
+        wait_until(lambda: not on_b.sio.connected, timeout=3, what="the socket on B closed")
+        assert witness.sio.connected
+        assert requests.get(f"{b.url}/api/v1/workshops/{code}", headers=b.auth(token), timeout=10).status_code == 401
+    finally:
+        close_all([c for c in (on_b, witness) if c.sio.connected])
+
+
+def test_a_new_presenter_link_closes_the_old_one_on_the_other_process(cluster):
+    """Issue 15: the link is made through A, the projector's socket lives on B; it is closed at once."""
+    a, b = cluster
+    code = open_workshop(a)["code"]
+
+    def link() -> str:
+        r = requests.post(f"{a.url}/api/v1/workshops/{code}/presenter-link", headers=a.auth(a.token()), timeout=10)
+        assert r.status_code == 201, r.text
+        return r.json()["url"].rsplit("/", 1)[1]
+
+    old = link()
+    projector = Client()
+    projector.sio.connect(b.url, auth={"workshop": code, "presenter": old}, transports=["websocket"], wait_timeout=10)
+    link()
+    wait_until(lambda: not projector.sio.connected, timeout=3, what="the old projector on B closed")
+
+
 def test_seq_gapless_with_concurrent_posters_on_both_processes(cluster):
     a, b = cluster
     ws = open_workshop(a)

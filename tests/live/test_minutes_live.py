@@ -210,6 +210,9 @@ def test_results_are_relayed_to_everyone_and_closing_freezes_the_minutes(live_se
     assert refused["ok"] is False and refused["error"]["code"] == "phase"
     synced = alice.client.call("minutes.sync")
     assert synced["ok"] and synced["editable"] is False
-    assert server_text(live_server, code, alice.token) == expected
+    # Closing counted who came (the template was written before Alice joined), and told every editor.
+    closed = expected.replace("0 en salle, 0 à distance", "1 en salle, 0 à distance")
+    assert closed != expected and server_text(live_server, code, alice.token) == closed
+    wait_until(lambda: fac.value() == closed and alice.value() == "Trop tard. " + closed)  # hers was refused
     fac.close()
     alice.close()

@@ -19,9 +19,11 @@ from hypothesis import strategies as st
 from pycrdt import Doc, Text
 
 from app.extensions import socketio
+from app.lib import awareness
 from app.services.workshop import tables
 from app.services.workshop.ideas import create_idea
 from app.services.workshop.session import set_phase
+from models import db
 from tests.conftest import CONTRACT_CODES as CODES
 from tests.conftest import api_headers
 from tests.unit.roadmap_helpers import make_roadmap, make_territory
@@ -89,6 +91,9 @@ def world(app, client, workshop, fac, facilitator, join, auth):
     roadmap = make_roadmap(facilitator, make_territory())
     roadmap_id, axis = roadmap.id, roadmap.axes[0].id  # requests below end the session
     code, bob_id = workshop.code, bob.participant_id
+    facilitator.is_admin = True  # the admin endpoints too (issue 19)
+    db.session.commit()
+    user_id = facilitator.id
     fac_token = auth.token()
     action = client.post(
         f"/api/v1/roadmaps/{roadmap_id}/actions",
@@ -113,7 +118,9 @@ def world(app, client, workshop, fac, facilitator, join, auth):
         "axis": axis,
         "action": action,
         "bob": bob_id,
+        "user": user_id,
         "update": base64.b64encode(doc.get_update()).decode(),
+        "awareness": base64.b64encode(awareness.encode([(1, 1, {"user": {"name": "x"}, "cursor": None})])).decode(),
         "headers": {"fac": api_headers(fac_token), "alice": api_headers(alice_token), "bob": api_headers(bob_token)},
         "sockets": sockets,
     }
@@ -158,7 +165,20 @@ def socket_targets(w: dict) -> dict[str, tuple[str, dict]]:
         "minutes.sync": ("discuss", {}),
         "minutes.update": ("discuss", {"update": w["update"]}),
         "minutes.results": ("discuss", {}),
+        "minutes.awareness": ("discuss", {"update": w["awareness"]}),
         "idea.promote": ("discuss", {"idea_id": idea, "roadmap_id": w["roadmap"], "axis_id": w["axis"], "title": "A"}),
+        # Board v2 (issue 14)
+        "group.update": ("cluster", {"group_id": 1, "label": "Groupe"}),
+        "group.merge": ("cluster", {"group_id": 1, "into_group_id": 2}),
+        "group.move": ("cluster", {"group_id": 1, "column_id": column}),
+        "idea.hide": ("brainstorm", {"idea_id": idea, "hidden": True}),
+        "idea.approve": ("brainstorm", {"idea_id": idea}),
+        "board.undo": ("cluster", {}),
+        "participant.list": ("brainstorm", {}),
+        "participant.rename": ("brainstorm", {"participant_id": w["bob"], "name": "Robert"}),
+        "participant.remove": ("brainstorm", {"participant_id": w["bob"]}),
+        # Projector (issue 15)
+        "present.focus": ("discuss", {"idea_id": idea}),
     }
 
 
@@ -298,6 +318,42 @@ def rest_targets(w: dict) -> list[tuple[str, str, str, dict | None, dict]]:
         ("PATCH", f"{rm}/actions/{action}", "fac", {**action_body, "source_ideas": []}, {}),
         ("GET", f"{rm}/export", "anyone", None, {"format": "csv"}),
         ("POST", f"{rm}/import", "fac", None, {}),
+        # Territories, accounts, co-facilitation, roadmap housekeeping (issue 19); the deletion last
+        ("GET", "/territories", "anyone", None, {}),
+        (
+            "POST",
+            "/territories",
+            "fac",
+            {"name": "T", "kind": "ept", "parent": "Grand Paris Sud Est Avenir", "cities": ["A"]},
+            {},
+        ),
+        ("GET", f"{ws}/facilitators", "fac", None, {}),
+        ("POST", f"{ws}/facilitators", "fac", {"email": "personne@example.org"}, {}),
+        ("DELETE", f"{ws}/facilitators/{w['user']}", "fac", None, {}),
+        ("GET", f"{rm}/facilitators", "fac", None, {}),
+        ("POST", f"{rm}/facilitators", "fac", {"email": "personne@example.org"}, {}),
+        ("DELETE", f"{rm}/facilitators/{w['user']}", "fac", None, {}),
+        ("GET", "/users", "fac", None, {}),
+        ("POST", "/invitations", "fac", {"email": "invite@example.org", "name": "N", "admin": False}, {}),
+        ("POST", f"/invitations/{'x' * 43}/accept", "anyone", {"password": "Un-secret-solide-2027", "name": "N"}, {}),
+        ("POST", f"/users/{w['user']}/password-reset", "fac", {}, {}),
+        ("PATCH", f"/users/{w['user']}", "fac", {"active": True}, {}),
+        ("POST", f"{rm}/actions/{action}/sources", "fac", {"workshop": w["code"], "idea_ids": [idea]}, {}),
+        ("POST", f"{rm}/actions/{action}/merge", "fac", {"into": action}, {}),
+        ("DELETE", f"{rm}/actions/{action}", "fac", None, {}),
+        # Projector and join page (issue 15)
+        ("POST", f"{ws}/presenter-link", "fac", {}, {}),
+        ("GET", f"/join/{w['code']}", "anyone", None, {}),
+        # Minutes history, scribes (issue 16)
+        ("GET", f"{ws}/minutes/versions", "alice", None, {}),
+        ("POST", f"{ws}/minutes/versions", "fac", {"label": "Étape", "client_id": "v1"}, {}),
+        ("GET", f"{ws}/minutes/versions/1", "alice", None, {}),
+        ("POST", f"{ws}/minutes/versions/1/restore", "fac", {"client_id": "r1"}, {}),
+        ("PATCH", f"{ws}/participants/{w['bob']}", "fac", {"scribe": True}, {}),
+        # Board v2 (issue 14); the removal last: it revokes Bob's token
+        ("GET", f"{ws}/participants", "fac", None, {}),
+        ("POST", f"{ws}/duplicate", "fac", {"title": "Copie"}, {}),
+        ("DELETE", f"{ws}/participants/{w['bob']}", "fac", None, {}),
     ]
 
 

@@ -119,11 +119,12 @@ def test_rank_exact_ties_keep_input_order():
     assert rank({"q": PROFILE_A, "p": list(PROFILE_A)}) == [("q", 4), ("p", 4)]
 
 
-def test_rank_different_totals_prefix_ranks_lower():
-    # (4,) is a strict prefix of (4, 4): the idea with the extra Bien wins.
+def test_rank_different_totals_compare_as_shares():
+    # Padded profiles share one total; if not, ideas compare as shares of their own totals:
+    # one Bien out of one is the same result as two out of two (no prefix ranks lower any more).
     assert rank({"one": [0, 0, 0, 0, 1, 0, 0], "two": [0, 0, 0, 0, 2, 0, 0]}) == [
-        ("two", 4),
         ("one", 4),
+        ("two", 4),
     ]
 
 
@@ -180,3 +181,128 @@ def test_explain_lowest_grade_has_no_below_clause():
 
 def test_explain_empty():
     assert explain(EMPTY) == "Aucune évaluation"
+
+
+# --- incomplete ballots (issue 17) -------------------------------------------
+#
+# Convention (docs/votes.md): everyone who graded at least one idea counts for every
+# idea; an idea they did not grade counts as « À rejeter » (grade 0).
+
+from fractions import Fraction  # noqa: E402
+from math import lcm  # noqa: E402
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from app.lib.majority import compare, complete, ordered, shares  # noqa: E402
+
+
+def test_counterexample_more_rejections_never_rank_higher():
+    # 5 voters; X got « À rejeter » twice, Y once, nobody else graded them. Padded, both are
+    # five « À rejeter »: a tie, never X above Y.
+    x = complete(profile_from_grades([0, 0]), 5)
+    y = complete(profile_from_grades([0]), 5)
+    assert x == y == [5, 0, 0, 0, 0, 0, 0]
+    assert ordered({"X": x, "Y": y}) == [("X", 1), ("Y", 1)]
+
+
+def test_counterexample_fewer_grades_do_not_win():
+    # Z = Bien, Bien, Excellent (two abstentions -> À rejeter); W = Insuffisant, Bien, Bien, Très bien, Excellent.
+    z = complete(profile_from_grades([4, 4, 6]), 5)
+    w = complete(profile_from_grades([1, 4, 4, 5, 6]), 5)
+    assert majority_grade(z) == majority_grade(w) == 4
+    assert majority_value(z) == (4, 0, 4, 0, 6) and majority_value(w) == (4, 4, 5, 1, 6)
+    assert ordered({"Z": z, "W": w}) == [("W", 1), ("Z", 2)]
+
+
+def test_complete_refuses_more_grades_than_voters():
+    with pytest.raises(ValueError):
+        complete([0, 0, 0, 0, 3, 0, 0], 2)
+
+
+def test_weighted_profiles_compare_exactly():
+    # One college of 3 and one of 1, equal weights: each ballot weighs 1/6 and 1/2.
+    big, small = Fraction(1, 6), Fraction(1, 2)
+    a = [0, 0, 0, 0, 3 * big, 0, small]  # Bien x3 (big), Excellent (small)
+    b = [0, 0, small, 0, 0, 0, 3 * big]  # Passable (small), Excellent x3 (big)
+    assert majority_grade(a) == 4 and majority_grade(b) == 2  # the small college weighs half
+    assert compare(b, a) < 0 and shares(a)[4] == Fraction(1, 2)
+    assert explain(a, "des voix pondérées") == (
+        "Mention majoritaire : Bien — 100 % des voix pondérées ont donné « Bien » ou mieux, "
+        "0 % « Assez bien » ou moins."
+    )
+    with pytest.raises(ValueError):
+        compare([0.5, 0, 0, 0, 0, 0, 0], a)  # floats are refused: weights are exact
+
+
+# An independent implementation of the convention, written differently on purpose: ballots are
+# lists of grades, abstentions are filled in per voter, the majority value is computed by literally
+# removing the lower median from the sorted list, and ranks come from comparing those tuples.
+# Weighted ballots are replicated (each college's ballots carry its weight) instead of scaled.
+
+
+def _reference_ranks(ballots: list[dict], n_ideas: int, copies=None) -> dict[int, int]:
+    voters = [(i, b) for i, b in enumerate(ballots) if b]
+    values = {}
+    for idea in range(n_ideas):
+        grades = []
+        for index, ballot in voters:
+            grades += [ballot.get(idea, 0)] * (copies[index] if copies else 1)
+        grades.sort()
+        seq = []
+        while grades:
+            seq.append(grades.pop((len(grades) - 1) // 2))
+        values[idea] = tuple(seq)
+    return {idea: 1 + sum(1 for other in values.values() if other > values[idea]) for idea in values}
+
+
+def _profiles(ballots: list[dict], n_ideas: int) -> dict[int, list[int]]:
+    voters = sum(1 for b in ballots if b)
+    return {
+        idea: complete(profile_from_grades([b[idea] for b in ballots if idea in b]), voters) for idea in range(n_ideas)
+    }
+
+
+def _ballots(n_ideas: int):
+    ballot = st.dictionaries(st.integers(0, n_ideas - 1), st.integers(0, 6), max_size=n_ideas)
+    return st.lists(ballot, min_size=1, max_size=9)
+
+
+@settings(max_examples=1500, deadline=None, derandomize=True)  # ~5,000 random idea profiles
+@given(st.integers(1, 6).flatmap(lambda n: st.tuples(st.just(n), _ballots(n))))
+def test_property_incomplete_ballots_match_an_independent_implementation(case):
+    n_ideas, ballots = case
+    got = dict(ordered(_profiles(ballots, n_ideas)))
+    assert got == _reference_ranks(ballots, n_ideas)
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(
+    st.integers(1, 5).flatmap(
+        lambda n: st.tuples(
+            st.just(n),
+            st.lists(
+                st.tuples(st.integers(1, 4), _ballots(n)), min_size=1, max_size=3
+            ),  # (weight, ballots) per college
+        )
+    )
+)
+def test_property_weighted_colleges_match_replicated_ballots(case):
+    n_ideas, colleges = case
+    sizes = [sum(1 for b in ballots if b) for _w, ballots in colleges]
+    common = lcm(*[s for s in sizes if s] or [1])
+    weighted = {i: [Fraction(0)] * 7 for i in range(n_ideas)}
+    every, copies = [], []
+    for (weight, ballots), size in zip(colleges, sizes, strict=True):
+        if not size:
+            continue
+        for idea, profile in _profiles(ballots, n_ideas).items():
+            weighted[idea] = [a + Fraction(weight, size) * b for a, b in zip(weighted[idea], profile, strict=True)]
+        voters = [b for b in ballots if b]
+        every += voters
+        copies += [weight * common // size] * len(voters)
+    got = dict(ordered(weighted))
+    if not every:
+        assert set(got.values()) == {1}
+        return
+    assert got == _reference_ranks(every, n_ideas, copies)

@@ -11,6 +11,7 @@ from app.api.minutes import minutes_file
 from app.extensions import socketio
 from app.lib.escape import md_escape
 from app.services.core.errors import Forbidden, Invalid, NotFound, PhaseError, TooLarge
+from app.services.minutes import document
 from app.services.minutes import operations as minutes
 from app.services.minutes.template import opening_template, results_markdown
 from app.services.workshop.session import set_phase
@@ -188,8 +189,9 @@ def test_insert_results_appends_the_ranking(workshop, fac, join, monkeypatch):
     text = minutes.current_text(workshop)
     assert str(ed) == text
     assert text.index("Notes du jour.") < text.index("## Résultats du vote")
-    assert "1. **2 voix** — Vélos partagés" in text
-    assert "2. **1 voix** — Une cantine \\*solidaire\\*" in text
+    assert "| 1 | Vélos partagés | 2 gommettes |" in text
+    assert "| 2 | Une cantine \\*solidaire\\* | 1 gommette |" in text
+    assert "voix" not in text
     assert minutes.register(workshop)["actions"] == []
     with pytest.raises(Forbidden):
         minutes.insert_results(alice)
@@ -219,7 +221,7 @@ def test_compaction_keeps_text_and_old_history_merges_without_duplicates(worksho
 
 
 def test_automatic_compaction(workshop, fac, monkeypatch):
-    monkeypatch.setattr(minutes, "COMPACT_AFTER", 5)
+    monkeypatch.setattr(document, "COMPACT_AFTER", 5)
     ed = Editor(minutes.sync_minutes(fac)["state"])
     for i in range(12):
         minutes.apply_update(fac, ed.append(f" {i}"))
@@ -250,7 +252,8 @@ def test_exports_include_the_register(workshop, fac):
     body, mimetype, filename = minutes.export_minutes(fac, "md")
     assert mimetype.startswith("text/markdown") and filename == f"compte-rendu-{workshop.code}.md"
     assert "## Relevé des décisions et des actions" in body
-    assert "| Écrire la charte | lea | 2025-05-01 |" in body
+    assert "| Écrire la charte | lea | 1 mai 2025 |" in body
+    assert "Ligne" not in body and "(ligne" not in body
     html, mimetype, _ = minutes_file(fac, "html")
     assert mimetype.startswith("text/html") and "<table>" in html and "@media print" in html
     odt, mimetype, filename = minutes.export_minutes(fac, "odt")
@@ -318,3 +321,20 @@ def test_socket_commands(app, workshop, join):
     assert denied["error"]["code"] == "forbidden"
     a.disconnect()
     b.disconnect()
+
+
+def test_results_markdown_shows_ties_and_the_boards_words():
+    rows = [
+        {"rank": 1, "text": "A", "votes": 3},
+        {"rank": 2, "text": "B", "votes": 1},
+        {"rank": 2, "text": "C", "votes": 1},
+    ]
+    text = results_markdown(rows, datetime(2026, 1, 15, 14, 30), "Europe/Paris")
+    assert "## Résultats du vote — 15 janvier 2026, 15 h 30 (heure de Paris)" in text
+    assert (
+        "| 1 | A | 3 gommettes |" in text and "| 2 = | B | 1 gommette |" in text and "| 2 = | C | 1 gommette |" in text
+    )
+    mj = [{"rank": 1, "text": "A", "grade_label": "Très bien"}, {"rank": 2, "text": "B", "grade_label": None}]
+    text = results_markdown(mj, datetime(2026, 7, 15, 13, 30), majority=True)
+    assert "| Rang | Idée | Mention |" in text and "| 1 | A | Très bien |" in text and "15 h 30" in text
+    assert "voix" not in text

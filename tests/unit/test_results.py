@@ -78,12 +78,12 @@ def test_majority_judgment_group_ranking_merges_profiles(make_workshop, facilita
     people = [join(workshop, f"P{i}") for i in range(3)]
     _cast(people, {a: [6, 2, 2], b: [4, 4, None], c: [3, 5, 5]}, mj=True)
     rows = results.group_ranking(fac)
-    # G2 merges 4,4,3,5,5: lower median 4 « Bien »; G1 has 6,2,2: « Passable ».
+    # G2 merges 4,4,0,3,5,5 (P3 did not grade b: « À rejeter »): lower median 4 « Bien »; G1 has 6,2,2.
     assert [(r["text"], r["grade_label"], r["profile"], r["rank"]) for r in rows] == [
-        ("G2", "Bien", [0, 0, 0, 1, 2, 2, 0], 1),
+        ("G2", "Bien", [1, 0, 0, 1, 2, 2, 0], 1),
         ("G1", "Passable", [0, 0, 2, 0, 0, 0, 1], 2),
     ]
-    assert rows[0]["explanation"].startswith("Mention majoritaire : Bien — 80 %")
+    assert rows[0]["explanation"].startswith("Mention majoritaire : Bien — 67 %")
 
 
 # --- exports ----------------------------------------------------------------
@@ -102,7 +102,13 @@ def test_json_export_shape(dots_board, client, auth):
         (d, 4, 0),
     ]
     assert all({"idea_id", "text", "rank", "votes"} <= set(x) for x in body["results"])
-    assert body["participation"] == {"voters": 3, "participants": 3}
+    assert body["participation"]["voters"] == 3 and body["participation"]["present"] == 3
+    assert [(x["rank_label"], x["tied"]) for x in body["results"]] == [
+        ("1 =", True),
+        ("1 =", True),
+        ("3", False),
+        ("4", False),
+    ]
     assert [g["text"] for g in body["group_results"]] == ["Accueil", "Mobilité"]
 
 
@@ -126,7 +132,7 @@ def test_csv_exports_ideas_and_groups(dots_board, client, auth):
     assert f'filename="atelier-{workshop.code}.csv"' in r.headers["Content-Disposition"]
     rows = list(csv.DictReader(io.StringIO(r.get_data(as_text=True))))
     by_id = {int(x["idea_id"]): x for x in rows}
-    assert by_id[a]["votes"] == "3" and by_id[a]["rank"] == "1" and by_id[a]["group"] == "Mobilité"
+    assert by_id[a]["votes"] == "3" and by_id[a]["rank"] == "1 =" and by_id[a]["group"] == "Mobilité"  # a tie
     assert by_id[d]["text"] == '\'=HYPERLINK("x")'  # no formula reaches a spreadsheet
     groups = client.get(f"/api/v1/workshops/{workshop.code}/export?format=csv&scope=groups")
     assert list(csv.reader(io.StringIO(groups.get_data(as_text=True)))) == [
@@ -151,8 +157,9 @@ def test_markdown_export_explains_results(make_workshop, facilitator, join):
     body, mimetype, name = exports.export_workshop(fac, "md")
     assert mimetype.startswith("text/markdown") and name.endswith(".md")
     assert "## Résultats par idée" in body and "2 votant·es sur 2 participant·es" in body
-    assert "1. Un \\<script\\>x\\</script\\> — Bien (2 évaluations) — Mention majoritaire : Bien — 100 %" in body
-    assert "2. Deux # titre — À rejeter" in body and "\n# titre" not in body
+    assert "- **1** Un \\<script\\>x\\</script\\> — Bien (2 évaluations) — Mention majoritaire : Bien — 100 %" in body
+    assert "- **2** Deux # titre — À rejeter" in body and "\n# titre" not in body
+    assert "Une idée non évaluée compte comme « À rejeter »" in body
 
 
 def test_only_facilitators_export(dots_board, join):
@@ -198,7 +205,9 @@ def test_majority_judgment_results_page_shows_merit_profiles(make_workshop, faci
     html = client.get(f"/w/{workshop.code}/results").get_data(as_text=True)
     assert 'class="merit-legend"' in html and html.count('<rect class="mention-') >= 7 + 5
     assert '<rect class="mention-6" x="0.000" width="25.000"' in html
-    assert "Mention majoritaire : Assez bien — 100 % des participants" in html
+    # b was not graded by P3: « À rejeter » for that voter, so 3 of 4 gave « Assez bien » or better.
+    assert "Mention majoritaire : Assez bien — 75 % des participants" in html
+    assert "Une idée non évaluée compte comme « À rejeter »" in html and "1 non évalué" in html
     assert "style=" not in html
 
 
@@ -215,7 +224,8 @@ def test_results_page_for_participants_follows_reveal(make_workshop, facilitator
     session.set_phase(fac, "discuss")
     shown = client.get(f"/w/{workshop.code}/results").get_data(as_text=True)
     assert 'data-testid="result-row"' in shown and "1 gommette" in shown
-    assert "export" not in shown and 'data-testid="participation"' not in shown  # facilitators only
+    assert "export" not in shown  # facilitators only
+    assert 'data-testid="participation"' in shown  # after the vote everyone sees how many voted
 
 
 def test_results_page_needs_someone_who_joined(workshop, client):

@@ -56,7 +56,7 @@ def test_a_private_idea_never_leaves_through_the_roadmap(client, fac_headers, pu
         assert SECRET not in body, where
     trace = client.get(f"/api/v1/roadmaps/{published_roadmap['id']}/actions/{action['id']}").get_json()
     source_row = next(h for h in trace["history"] if h["field"] == "source")
-    assert source_row["new"] == f"{fac.workshop.code} : idée non révélée"
+    assert source_row["new"] == f"{fac.workshop.title} : idée non révélée"  # titled, never its join code
     # The log itself keeps a reference, not a copy.
     assert all(SECRET not in c.new for c in db.session.query(ActionChange).all())
     # Facilitators read it all; so does everyone once the brainstorm is over.
@@ -64,7 +64,7 @@ def test_a_private_idea_never_leaves_through_the_roadmap(client, fac_headers, pu
     assert next(h for h in mine.get_json()["history"] if h["field"] == "source")["new"].endswith(SECRET)
     set_phase(fac, "cluster")
     export = json.loads(client.get(f"/api/v1/roadmaps/{published_roadmap['id']}/export?format=json").data)
-    assert f"{fac.workshop.code} : {SECRET}" in [h["new"] for h in export["actions"][0]["history"]]
+    assert f"{fac.workshop.title} : {SECRET}" in [h["new"] for h in export["actions"][0]["history"]]
 
 
 def test_an_older_history_row_holding_the_text_is_read_through_the_rule(

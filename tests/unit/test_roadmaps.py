@@ -172,7 +172,8 @@ def test_promote_an_idea_creates_an_action_and_logs_the_event(facilitator, fac, 
     event = db.session.execute(select(Event).filter_by(workshop_id=fac.workshop.id, type="idea.promoted")).scalar_one()
     assert event.seq == db.session.get(Workshop, fac.workshop.id).last_seq
     assert event.data["id"] == ideas[0]["id"]
-    assert event.data["action"] == {"id": action["id"], "roadmap_id": roadmap.id, "title": action["title"]}
+    url = f"/roadmaps/{roadmap.id}/actions/{action['id']}"
+    assert event.data["action"] == {"id": action["id"], "roadmap_id": roadmap.id, "title": action["title"], "url": url}
 
 
 def test_promote_into_an_existing_action_gathers_sources_once(facilitator, fac, join):

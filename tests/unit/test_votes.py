@@ -149,7 +149,13 @@ def test_table_budget_and_cap_scale_with_its_size(make_workshop, facilitator, jo
     with pytest.raises(BudgetError):
         votes.cast_vote(fac, _c, on_behalf_of=table)
     assert votes.tallies(workshop)[a]["votes"] == 3
-    assert votes.participation(workshop) == {"voters": 3, "participants": 3}
+    assert votes.participation(workshop) == {
+        "voters": 3,
+        "participants": 3,
+        "present": 3,
+        "room": {"voters": 3, "present": 3},
+        "remote": {"voters": 0, "present": 0},
+    }
 
 
 def test_same_client_id_counts_once(make_workshop, facilitator, join):
@@ -212,9 +218,10 @@ def test_majority_judgment_ballot_regrade_and_retract(make_workshop, facilitator
     assert votes.cast_vote(alice, a, grade=6) == {"votes_left": 2, "my_votes": {a: 6}}
     assert votes.cast_vote(alice, a, grade=2) == {"votes_left": 2, "my_votes": {a: 2}}  # a new grade replaces
     votes.cast_vote(alice, b, grade=4)
-    assert votes.tallies(workshop)[a] == {"votes": 1, "profile": [0, 0, 1, 0, 0, 0, 0], "grade": 2}
+    assert votes.tallies(workshop)[a] == {"votes": 1, "graded": 1, "profile": [0, 0, 1, 0, 0, 0, 0], "grade": 2}
     assert votes.retract_vote(alice, a) == {"votes_left": 2, "my_votes": {b: 4}}
-    assert a not in votes.tallies(workshop)
+    # Alice still voted (on b): her missing grade on a counts as « À rejeter ».
+    assert votes.tallies(workshop)[a] == {"votes": 1, "graded": 0, "profile": [1, 0, 0, 0, 0, 0, 0], "grade": 0}
     with pytest.raises(Conflict):
         votes.retract_vote(alice, c)
 
@@ -235,13 +242,13 @@ def test_majority_judgment_ranking_worked_example(make_workshop, facilitator, jo
         (b, 2, "Bien"),
         (c, 3, "Assez bien"),
         (d, 3, "Assez bien"),
-        (e, 5, None),
+        (e, 5, "À rejeter"),  # graded by nobody: five « À rejeter »
     ]
     assert rows[0]["profile"] == [0, 1, 0, 0, 2, 1, 1] and rows[0]["votes"] == 5
     assert rows[0]["explanation"] == (
         "Mention majoritaire : Bien — 80 % des participants ont donné « Bien » ou mieux, 20 % « Assez bien » ou moins."
     )
-    assert rows[4]["explanation"] == "Aucune évaluation"
+    assert rows[4]["profile"] == [5, 0, 0, 0, 0, 0, 0] and rows[4]["graded"] == 0
 
 
 # --- visibility and anonymity -----------------------------------------------
@@ -304,15 +311,16 @@ def test_tallies_never_say_who_voted(method, make_workshop, facilitator, join, c
         assert "Zoé" not in json.dumps(event)
     for event in (e for e in log if e["type"] == "vote.tally"):
         for row in event["data"]["tallies"]:
-            assert set(row) <= {"idea_id", "votes", "profile", "grade"}
-        assert set(event["data"]) <= {"idea_id", "votes", "profile", "grade", "tallies"}
+            assert set(row) <= {"idea_id", "votes", "graded", "profile", "grade"}
+        assert set(event["data"]) <= {"idea_id", "votes", "graded", "profile", "grade", "tallies"}
     for fmt in ("json", "csv", "md"):
         body, _mime, _name = exports.export_workshop(fac, fmt)
         assert "Zoé" not in body and "Votante" not in body
     snap = board.snapshot(fac)
     assert "Zoé" not in json.dumps(snap["ideas"])
-    assert snap["participation"] == {"voters": 2, "participants": 2}
-    assert "participation" not in board.snapshot(bob)
+    assert snap["participation"]["voters"] == 2 and snap["participation"]["participants"] == 2
+    assert board.snapshot(bob)["participation"] == snap["participation"]  # counts are no secret: "2 / 2 ont voté"
+    assert "Zoé" not in json.dumps(snap["participation"])
 
 
 # --- concurrency ----------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from app.services.core.guards import leads
 from models import Participant, User, Workshop
 
 
@@ -13,7 +14,7 @@ class Actor:
 
     @property
     def is_facilitator(self) -> bool:
-        return self.user is not None and self.workshop.is_facilitator(self.user)
+        return leads(self.user, self.workshop)
 
     @property
     def role(self) -> str:

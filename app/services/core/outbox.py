@@ -25,10 +25,14 @@ class Outbox:
 
     events: list[Outgoing] = field(default_factory=list)
     tallies: dict[int, set[int]] = field(default_factory=dict)  # workshop -> ideas whose tally changed
+    participation: set[int] = field(default_factory=set)  # workshops whose "N / M ont voté" changed
     presence: set[int] = field(default_factory=set)  # workshops whose room counts changed
+    refused: set[str] = field(default_factory=set)  # sockets to disconnect now (a removed participant's)
+    # Server-made edits of the minutes (a restore, the attendance filled at closing): (workshop, base64 Yjs update)
+    minutes: list[tuple[int, str]] = field(default_factory=list)
 
     def __bool__(self) -> bool:
-        return bool(self.events or self.tallies or self.presence)
+        return bool(self.events or self.tallies or self.participation or self.presence or self.refused or self.minutes)
 
 
 _subscribers: list[Callable[[Outbox], None]] = []

@@ -162,10 +162,27 @@ def tally_changed(workshop: Workshop, idea_id: int) -> None:
     _outbox().tallies.setdefault(workshop.id, set()).add(idea_id)
 
 
+def participation_changed(workshop_id: int) -> None:
+    """Note that who has voted, or who is present, changed: the tally coalescer
+    (workshop/tallies.py) records a `vote.participation` after commit."""
+    _outbox().participation.add(workshop_id)
+
+
 def presence_changed(workshop_id: int) -> None:
     """Note that who is in the room changed (a socket came or went, a table was added): the
     workshop's presence list is sent again after commit."""
     _outbox().presence.add(workshop_id)
+
+
+def minutes_edited(workshop_id: int, update: str) -> None:
+    """Note a Yjs update the server made to a workshop's minutes (base64): relayed to every editor after commit."""
+    _outbox().minutes.append((workshop_id, update))
+
+
+def sockets_refused(sids) -> None:
+    """Note sockets that must be disconnected once the transaction is committed (a removed participant's,
+    in any process: realtime/board.py)."""
+    _outbox().refused.update(sids)
 
 
 def events_since(workshop_id: int, since: int, limit: int = 1000) -> list[Event]:

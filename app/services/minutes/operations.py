@@ -1,31 +1,28 @@
-"""Shared minutes: a CRDT (pycrdt on the server, Yjs in browsers) kept as an append-only update log.
-
-Every accepted Yjs update is one MinutesUpdate row, committed before the ack,
-so a restart loses nothing acknowledged. From time to time the rows read are
-replaced by one row holding the whole document state: that update carries the
-same item ids as the history it replaces, so a client still holding the old
-history merges it without duplicating anything.
+"""Shared minutes: a CRDT (pycrdt on the server, Yjs in browsers) kept as an append-only update log
+(app/services/minutes/document.py), its history (history.py) and who may write it (access.py).
 """
 
 import base64
 import binascii
 
-from pycrdt import Doc, Text
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 
 from app.lib.formats import MIMETYPES
 from app.lib.minutes_text import extract_register
+from app.lib.timezone import zone_name_of
 from app.services.core.actors import Actor
 from app.services.core.errors import Invalid, NotFound, PhaseError, TooLarge
 from app.services.core.guards import require_facilitator, require_open
-from app.services.core.unit_of_work import lock_workshop, run_command, transaction
+from app.services.core.unit_of_work import lock_workshop, minutes_edited, run_command, transaction
 from app.services.core.visibility import tallies_hidden
+from app.services.minutes import document, history
+from app.services.minutes.access import permissions_for, require_writer
+from app.services.minutes.document import ROOT, Loaded, b64encode
 from app.services.minutes.rendering import export_html, export_odt, minutes_html
-from app.services.minutes.template import opening_template, register_markdown, results_markdown
+from app.services.minutes.template import fill_attendance, opening_template, register_markdown, results_markdown
 from app.services.workshop.results import ranking
 from models import MinutesUpdate, Workshop, db
 
-ROOT = "minutes"
 MAX_UPDATE_BYTES = 64 * 1024
 MAX_CHARS = 200_000
 # The whole document, encoded (its text, what was deleted, who wrote what): a 200,000-character text typed
@@ -35,37 +32,10 @@ TALLIES_HIDDEN = (
     "Les résultats restent cachés aux participants jusqu'à la fin du vote (réglage « révéler à la fin ») : "
     "insérez-les dans le compte rendu une fois le vote terminé."
 )
-COMPACT_AFTER = 100  # rows: rebuilding the document per update stays a few milliseconds
-
-
-class _Loaded:
-    """The document rebuilt from the rows, and which rows it was built from."""
-
-    def __init__(self, doc: Doc, last_id: int, rows: int):
-        self.doc, self.last_id, self.rows = doc, last_id, rows
-
-    @property
-    def text(self) -> Text:
-        return self.doc[ROOT]
-
-
-def _new_doc() -> Doc:
-    doc = Doc()
-    doc[ROOT] = Text()
-    return doc
-
-
-def _load(workshop_id: int) -> _Loaded:
-    doc, last_id, count = _new_doc(), 0, 0
-    stmt = select(MinutesUpdate.id, MinutesUpdate.data).filter_by(workshop_id=workshop_id).order_by(MinutesUpdate.id)
-    for row_id, data in db.session.execute(stmt):
-        doc.apply_update(data)
-        last_id, count = row_id, count + 1
-    return _Loaded(doc, last_id, count)
 
 
 def current_text(workshop: Workshop) -> str:
-    return str(_load(workshop.id).text)
+    return str(document.load(workshop.id).text)
 
 
 def register(workshop: Workshop) -> dict:
@@ -88,30 +58,13 @@ def minutes_markdown_html(actor: Actor) -> dict:
     return {"markdown": text, "html": minutes_html(workshop.id, text), **extract_register(text), "phase": phase}
 
 
-def _persist(workshop_id: int, loaded: _Loaded, update: bytes) -> None:
-    """Append the update; past the threshold, fold the rows read (and the update) into one instead."""
-    if loaded.rows + 1 < COMPACT_AFTER:
-        db.session.add(MinutesUpdate(workshop_id=workshop_id, data=update))
-    else:
-        _fold(workshop_id, loaded)
-
-
-def _fold(workshop_id: int, loaded: _Loaded) -> None:
-    """Replace the rows the document was loaded from by its merged state (only those: a concurrent
-    writer's newer row stays, and applying both is idempotent)."""
-    db.session.execute(
-        delete(MinutesUpdate).where(MinutesUpdate.workshop_id == workshop_id, MinutesUpdate.id <= loaded.last_id)
-    )
-    db.session.add(MinutesUpdate(workshop_id=workshop_id, data=loaded.doc.get_update(), compacted=True))
-
-
 def compact_minutes(workshop: Workshop) -> int:
     """Fold every row of the workshop's minutes into one; returns how many rows were replaced."""
     with transaction():
         locked = lock_workshop(workshop.id)
-        loaded = _load(locked.id)
+        loaded = document.load(locked.id)
         if loaded.rows > 1:
-            _fold(locked.id, loaded)
+            document.fold(locked.id, loaded)
     return loaded.rows if loaded.rows > 1 else 0
 
 
@@ -122,7 +75,7 @@ def ensure_template(workshop: Workshop) -> None:
     with transaction():
         locked = lock_workshop(workshop.id)
         if not _has_rows(locked.id):
-            doc = _new_doc()
+            doc = document.new_doc()
             doc[ROOT] += opening_template(locked)
             db.session.add(MinutesUpdate(workshop_id=locked.id, data=doc.get_update()))
 
@@ -132,11 +85,12 @@ def _has_rows(workshop_id: int) -> bool:
 
 
 def sync_minutes(actor: Actor) -> dict:
-    """{state: base64 update of the whole document, phase, editable}; pre-fills an empty document once."""
+    """{state: base64 update of the whole document, phase, editable, editors, locked, scribes}; pre-fills an
+    empty document once. `editable`: whether this actor may write now (access.py)."""
     ensure_template(actor.workshop)
     workshop = db.session.get(Workshop, actor.workshop.id)
-    state = _load(workshop.id).doc.get_update()
-    return {"state": b64encode(state), "phase": workshop.phase, "editable": workshop.phase != "closed"}
+    state = document.load(workshop.id).doc.get_update()
+    return {"state": b64encode(state), "phase": workshop.phase, **permissions_for(workshop, actor)}
 
 
 def decode_update(value) -> bytes:
@@ -151,7 +105,7 @@ def decode_update(value) -> bytes:
         raise Invalid("« update » n'est pas du base64 valide.", field="update") from None
 
 
-def _apply_checked(loaded: _Loaded, update: bytes) -> bool:
+def _apply_checked(loaded: Loaded, update: bytes) -> bool:
     """Apply a client's update to the freshly loaded document; False if it changed nothing. Raises Invalid,
     TooLarge. A limit refuses only what adds to the document: deleting stays possible."""
     text, changes = loaded.text, []
@@ -188,22 +142,26 @@ def _plain(change: dict) -> bool:
 
 def apply_update(actor: Actor, value, client_id: str | None = None) -> dict:
     """Persist one Yjs update from an editor → {}, or {unchanged: True} when the document already had all of it
-    (nothing stored, nothing to relay). Raises Invalid, TooLarge, PhaseError; relay is the caller's job."""
+    (nothing stored, nothing to relay). Raises Forbidden (who may not write: nothing stored or relayed),
+    Invalid, TooLarge, PhaseError; relay is the caller's job. Takes a version first when it is time (history.py)."""
     update = decode_update(value)
 
     def apply(workshop: Workshop) -> dict:
         require_open(workshop)
-        loaded = _load(workshop.id)
+        require_writer(workshop, actor)
+        loaded = document.load(workshop.id)
+        before = str(loaded.text)
         if not _apply_checked(loaded, update):
             return {"unchanged": True}
-        _persist(workshop.id, loaded, update)
+        history.before_edit(workshop, before, len(str(loaded.text)), history.author_of(actor))
+        document.persist(workshop.id, loaded, update)
         return {}
 
     return run_command(actor, client_id, apply)
 
 
 def insert_results(actor: Actor, client_id: str | None = None) -> dict:
-    """Append the vote ranking, as every participant may see it, to the minutes → {update} to relay.
+    """Append the vote ranking, as every participant may see it, to the minutes → {update} (relayed after commit).
     Raises Forbidden, PhaseError (also while tallies are hidden from participants), TooLarge."""
     require_facilitator(actor, "insérer les résultats du vote")
 
@@ -213,20 +171,19 @@ def insert_results(actor: Actor, client_id: str | None = None) -> dict:
         if tallies_hidden(workshop.phase, workshop.settings, reader.viewer()):
             raise PhaseError(TALLIES_HIDDEN)
         rows = ranking(reader)
-        loaded = _load(workshop.id)
+        loaded = document.load(workshop.id)
         before = loaded.doc.get_state()
-        loaded.text.insert(len(loaded.text), results_markdown(rows))
+        mj = workshop.settings.get("vote_method") == "majority_judgment"
+        table = results_markdown(rows, zone_name=zone_name_of(workshop.settings), majority=mj)
+        loaded.text.insert(len(loaded.text), table)
         if len(str(loaded.text)) > MAX_CHARS:
             raise TooLarge("Le compte rendu est trop long pour y ajouter les résultats.")
-        update = loaded.doc.get_update(before)
-        _persist(workshop.id, loaded, update)
-        return {"update": b64encode(update)}
+        update = b64encode(loaded.doc.get_update(before))
+        document.persist(workshop.id, loaded, loaded.doc.get_update(before))
+        minutes_edited(workshop.id, update)  # relayed to every editor after commit
+        return {"update": update}
 
     return run_command(actor, client_id, apply)
-
-
-def b64encode(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
 
 
 EXPORTS = ("md", "html", "odt")
@@ -242,7 +199,7 @@ def export_minutes(actor: Actor, fmt: str) -> tuple[str | bytes, str, str]:
     if fmt not in EXPORTS:
         raise Invalid("« format » doit valoir md, html ou odt.", field="format")
     workshop = actor.workshop
-    text = current_text(workshop)
+    text = fill_attendance(current_text(workshop), workshop)  # who really came, as of now
     source = text + register_markdown(extract_register(text))
     title, filename = minutes_title(workshop), f"compte-rendu-{workshop.code}.{fmt}"
     if fmt == "md":

@@ -11,7 +11,8 @@ Rendering itself is linear in the text (app/lib/bounded_markdown.py).
 import hashlib
 import threading
 
-from app.lib.minutes_text import render_markdown, to_odt
+from app.lib.minutes_odt import to_odt
+from app.lib.minutes_text import render_markdown
 from app.lib.offload import off_loop
 from models import db
 

@@ -12,7 +12,7 @@ from app.lib.formats import MIMETYPES
 from app.services.core.errors import Invalid
 from app.services.core.unit_of_work import transaction
 from app.services.roadmaps import fields as rf
-from app.services.roadmaps.operations import apply_changes, get_roadmap, history, require_user, roadmap_dict
+from app.services.roadmaps.operations import apply_changes, history, led_roadmap, roadmap_dict
 from models import Roadmap, User
 
 FORMATS = ("md", "csv", "json")
@@ -136,8 +136,7 @@ def import_csv(user: User | None, roadmap_id, body: bytes | str) -> dict:
 
     Raises Unauthorized, NotFound, Invalid (with `row` and `field` naming the bad cell).
     """
-    require_user(user)
-    roadmap = get_roadmap(roadmap_id, user)
+    roadmap = led_roadmap(roadmap_id, user, "importer ses actions")
     rows = _rows(_decode(body))
     actions = {a.id: a for a in roadmap.actions}
     updates = [_parse_row(number, row, actions) for number, row in rows]

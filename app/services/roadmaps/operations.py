@@ -1,52 +1,73 @@
 """Territorial roadmaps: axes, actions with their change history, and who may see them.
 
-Roadmaps belong to territories, not to workshops: every facilitator (any
-logged-in user) may edit them. Everyone else sees only published roadmaps;
-an unpublished one answers « not found » so its existence stays private.
+Roadmaps belong to territories, not to workshops. Each has its facilitators (its creator, then the
+colleagues they add): they alone edit it and see it unpublished (app/services/core/guards.py `leads`).
+Everyone sees published roadmaps; an unpublished one answers « not found » to visitors and `forbidden`
+to the other facilitators.
 """
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
+from app.lib.timezone import local
 from app.services.core import validation as v
 from app.services.core.errors import Invalid, NotFound, Unauthorized
+from app.services.core.guards import require_lead
 from app.services.core.lookup import owned
-from app.services.core.territories import territory_id
+from app.services.core.territories import resolve_territory
 from app.services.core.titled import retitle
 from app.services.core.unit_of_work import transaction
 from app.services.roadmaps import fields as rf
 from app.services.roadmaps.sources import add_idea_source, change_label, log_change, resolve_ideas, source_dicts
 from models import Action, Axis, Roadmap, Territory, User, db
+from models import roadmap_facilitators as rfac
 
 MAX_AXES = 12
 TRACKED = ("title", "axis", "description", "lead", "partners", "cities", "due", "status", "progress", "milestones")
 
 
 def require_user(user: User | None) -> User:
-    """Roadmaps are edited by any logged-in user, so that is all this checks. Raises Unauthorized."""
+    """A logged-in account (creating a roadmap needs no more). Raises Unauthorized."""
     if user is None:
         raise Unauthorized("Connexion d'animateur requise.")
     return user
 
 
 def visible_roadmaps(user: User | None) -> list[Roadmap]:
-    """Facilitators see every roadmap, visitors only the published ones."""
+    """The published roadmaps, and those `user` leads."""
     stmt = select(Roadmap).order_by(Roadmap.year.desc().nulls_last(), Roadmap.title)
-    if user is None:
+    mine = select(rfac.c.roadmap_id).where(rfac.c.user_id == (user.id if user is not None else None))
+    if user is None or not user.is_active:
         stmt = stmt.where(Roadmap.published.is_(True))
+    else:
+        stmt = stmt.where(or_(Roadmap.published.is_(True), Roadmap.id.in_(mine)))
     return list(db.session.execute(stmt).unique().scalars())
 
 
 def get_roadmap(roadmap_id, user: User | None = None) -> Roadmap:
-    """Raises NotFound (also for an unpublished roadmap and a visitor)."""
+    """A published roadmap, or one `user` leads. Raises NotFound (also an unpublished one for a visitor),
+    Forbidden (an unpublished one for a facilitator who does not lead it)."""
     roadmap = db.session.get(Roadmap, roadmap_id) if v.is_id(roadmap_id) else None
     if roadmap is None or (not roadmap.published and user is None):
         raise NotFound("Feuille de route introuvable.")
+    if not roadmap.published:
+        require_lead(user, roadmap, "la consulter avant sa publication")
     return roadmap
 
 
-def get_action(roadmap: Roadmap, action_id) -> Action:
-    """Raises NotFound."""
-    return owned(Action, action_id, roadmap.id, "Action introuvable dans cette feuille de route.", owner="roadmap_id")
+def led_roadmap(roadmap_id, user: User | None, what: str = "la modifier") -> Roadmap:
+    """The roadmap, if `user` is one of its facilitators. Raises Unauthorized, NotFound, Forbidden."""
+    require_user(user)
+    roadmap = get_roadmap(roadmap_id, user)
+    require_lead(user, roadmap, what)
+    return roadmap
+
+
+def get_action(roadmap: Roadmap, action_id, *, retired: bool = False) -> Action:
+    """An action of the roadmap; a deleted or merged one only with `retired` (its history). Raises NotFound."""
+    action = owned(Action, action_id, roadmap.id, "Action introuvable dans cette feuille de route.", owner="roadmap_id")
+    if action.deleted_at is not None and not retired:
+        raise NotFound("Cette action a été supprimée de la feuille de route.")
+    return action
 
 
 def axis_of(roadmap: Roadmap, axis_id, field: str = "axis_id") -> Axis:
@@ -63,22 +84,24 @@ def create_roadmap(user: User | None, data: dict) -> Roadmap:
     v.mapping(data)
     roadmap = Roadmap(
         title=v.text(data.get("title"), "title", max_len=200),
-        territory_id=_territory(data.get("territory")),
+        territory=_territory(data.get("territory"), user),
         year=rf.year(data.get("year")),
         description=v.text(data.get("description"), "description", min_len=0, max_len=5000, required=False),
         published=v.boolean(data.get("published", False), "published"),
         created_by_id=user.id,
     )
     roadmap.axes = [Axis(title=t, position=i) for i, t in enumerate(_axis_titles(data.get("axes")))]
+    roadmap.facilitators.append(user)
     with transaction():
         db.session.add(roadmap)
     return roadmap
 
 
-def _territory(value) -> int:
+def _territory(value, user: User) -> Territory:
+    """An existing territory, or a new one named by an admin. Raises Invalid."""
     if value in (None, ""):
         raise Invalid("« territory » est obligatoire.", field="territory")
-    return territory_id(value)
+    return resolve_territory(value, user)
 
 
 def _axis_titles(value) -> list[str]:
@@ -89,9 +112,9 @@ def _axis_titles(value) -> list[str]:
 
 
 def update_roadmap(user: User | None, roadmap_id, data: dict) -> Roadmap:
-    """Patch title, description, year, territory, published or axes. Raises Unauthorized, NotFound, Invalid."""
-    require_user(user)
-    roadmap = get_roadmap(roadmap_id, user)
+    """Patch title, description, year, territory, published or axes. Raises Unauthorized, NotFound, Forbidden,
+    Invalid."""
+    roadmap = led_roadmap(roadmap_id, user)
     v.mapping(data)
     with transaction():
         if "title" in data:
@@ -101,7 +124,7 @@ def update_roadmap(user: User | None, roadmap_id, data: dict) -> Roadmap:
         if "year" in data:
             roadmap.year = rf.year(data["year"])
         if "territory" in data:
-            roadmap.territory_id = _territory(data["territory"])
+            roadmap.territory = _territory(data["territory"], user)
         if "published" in data:
             roadmap.published = v.boolean(data["published"], "published")
         if "axes" in data:
@@ -137,8 +160,7 @@ def new_action(user: User, roadmap: Roadmap, data: dict) -> Action:
 
 def create_action(user: User | None, roadmap_id, data: dict) -> Action:
     """Add an action, optionally with source ideas. Raises Unauthorized, NotFound, Invalid, Forbidden."""
-    require_user(user)
-    roadmap = get_roadmap(roadmap_id, user)
+    roadmap = led_roadmap(roadmap_id, user, "y ajouter une action")
     v.mapping(data)
     with transaction():
         action = new_action(user, roadmap, data)
@@ -149,8 +171,7 @@ def create_action(user: User | None, roadmap_id, data: dict) -> Action:
 
 def update_action(user: User | None, roadmap_id, action_id, data: dict) -> Action:
     """Patch an action; each changed field is a history row. Raises Unauthorized, NotFound, Invalid, Forbidden."""
-    require_user(user)
-    roadmap = get_roadmap(roadmap_id, user)
+    roadmap = led_roadmap(roadmap_id, user, "modifier ses actions")
     action = get_action(roadmap, action_id)
     v.mapping(data)
     with transaction():
@@ -241,7 +262,7 @@ def history(action: Action, sources: list[dict]) -> list[dict]:
     added = iter(sources)
     return [
         {
-            "at": c.at.isoformat(),
+            "at": local(c.at).isoformat(),  # ISO 8601 on the local clock, with its offset
             "user": c.user.name if c.user else None,
             "field": c.field,
             "old": c.old,

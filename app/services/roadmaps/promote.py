@@ -9,25 +9,29 @@ from sqlalchemy import select
 from app.services.core import validation as v
 from app.services.core.actors import Actor
 from app.services.core.errors import Conflict, Invalid, NotFound, PhaseError
-from app.services.core.guards import require_facilitator
+from app.services.core.guards import require_facilitator, require_lead
 from app.services.core.lookup import group_of, idea_of
 from app.services.core.unit_of_work import record, run_command
 from app.services.minutes.operations import register
 from app.services.roadmaps import fields as rf
+from app.services.roadmaps.marks import action_ref
 from app.services.roadmaps.operations import action_dict, axis_of, get_action, get_roadmap, new_action
-from app.services.roadmaps.sources import add_idea_source, add_minutes_source
+from app.services.roadmaps.sources import MAX_SOURCE_IDEAS, add_idea_source, add_minutes_source
 from app.services.workshop import votes as vote_service
 from app.services.workshop.ideas import idea_dict
 from models import Action, Idea, Roadmap, User, Workshop, db
 
-ORIGINS = ("idea_id", "group_id", "minutes_line")
+ORIGINS = ("idea_id", "idea_ids", "group_id", "minutes_line")
+# Linking into an existing action is also housekeeping after the session: a closed workshop still allows it.
+LINK_PHASES = ("discuss", "closed")
 
 
 def promote_to_action(actor: Actor, payload: dict, client_id: str | None = None) -> dict:
     """Make (or feed) a roadmap action from an idea, a group or a minutes line, keeping provenance.
 
-    Payload: one of idea_id / group_id / minutes_line; roadmap_id; then axis_id
-    (+ title) for a new action or action_id for an existing one.
+    Payload: one of idea_id / idea_ids / group_id / minutes_line; roadmap_id; then axis_id
+    (+ title, description) for a new action or action_id for an existing one. An idea or line already
+    behind an action of this roadmap is refused (Conflict naming the action) rather than duplicated.
     Raises Forbidden, PhaseError, Invalid, NotFound, Conflict; emits idea.promoted
     per idea, or minutes.promoted for a minutes line.
     """
@@ -36,20 +40,24 @@ def promote_to_action(actor: Actor, payload: dict, client_id: str | None = None)
         raise Invalid("La commande attend un objet.")
     given = [key for key in ORIGINS if payload.get(key) is not None]
     if len(given) != 1:
-        raise Invalid("Donnez exactement l'un de : idea_id, group_id, minutes_line.", field="idea_id")
+        raise Invalid("Donnez exactement l'un de : idea_id, idea_ids, group_id, minutes_line.", field="idea_id")
 
     def apply(workshop: Workshop) -> dict:
-        if workshop.phase != "discuss":
+        linking = payload.get("action_id") is not None
+        if workshop.phase != "discuss" and not (linking and workshop.phase in LINK_PHASES):
             raise PhaseError("Une idée ne devient une action de feuille de route que pendant la phase de discussion.")
         user = actor.user
         roadmap = get_roadmap(payload.get("roadmap_id"), user)
+        require_lead(user, roadmap, "y verser des idées")
         if given[0] == "minutes_line":
             return _promote_minutes(workshop, user, roadmap, payload)
         ideas, default_title = _ideas(workshop, given[0], payload[given[0]])
-        action = _action(user, roadmap, payload, {"title": default_title})
+        if not linking:
+            ideas = _not_yet_promoted(roadmap, ideas)
+        action = _action(user, roadmap, payload, {"title": default_title, "description": _full_text(ideas)})
         added = [idea for idea in ideas if add_idea_source(action, idea, user)]
         if not added:
-            raise Conflict("Cette idée est déjà une source de cette action.")
+            raise Conflict(f"Déjà une source de l'action « {_fit(action.title, 80)} ».", action=_ref(action))
         db.session.flush()
         ref = _ref(action)
         tallies = vote_service.tallies(workshop, [i.id for i in added])
@@ -66,6 +74,11 @@ def _ideas(workshop: Workshop, key: str, value) -> tuple[list[Idea], str]:
     if key == "idea_id":
         idea = idea_of(workshop, value, field=key)
         return [idea], idea.text
+    if key == "idea_ids":
+        if not isinstance(value, list) or not 1 <= len(value) <= MAX_SOURCE_IDEAS:
+            raise Invalid(f"« idea_ids » : une liste de 1 à {MAX_SOURCE_IDEAS} idées.", field=key)
+        ideas = [idea_of(workshop, item, field=key) for item in dict.fromkeys(v.ident(i, key) for i in value)]
+        return ideas, ideas[0].text
     group = group_of(workshop, value, field=key)
     ideas = list(db.session.execute(select(Idea).filter_by(group_id=group.id).order_by(Idea.id)).unique().scalars())
     if not ideas:
@@ -73,15 +86,37 @@ def _ideas(workshop: Workshop, key: str, value) -> tuple[list[Idea], str]:
     return ideas, group.label
 
 
+def _not_yet_promoted(roadmap: Roadmap, ideas: list[Idea]) -> list[Idea]:
+    """The ideas not yet behind an action of this roadmap. Raises Conflict naming the action when none is left."""
+    taken = {s.idea_id: a for a in roadmap.actions for s in a.sources if s.idea_id is not None}
+    fresh = [idea for idea in ideas if idea.id not in taken]
+    if not fresh:
+        action = taken[ideas[0].id]
+        subject = "Cette idée est déjà" if len(ideas) == 1 else "Ces idées sont déjà"
+        raise Conflict(f"{subject} à l'origine de l'action « {_fit(action.title, 80)} ».", action=_ref(action))
+    return fresh
+
+
+def _full_text(ideas: list[Idea]) -> str:
+    return "\n\n".join(idea.text for idea in ideas)[:5000]
+
+
 def _action(user: User, roadmap: Roadmap, payload: dict, defaults: dict) -> Action:
-    """The existing action (action_id) or a new one on axis_id. Raises Invalid, NotFound."""
+    """The existing action (action_id) or a new one on axis_id. A title shorter than the whole text (given, or
+    cut to fit) keeps that text as the description unless one is given. Raises Invalid, NotFound."""
     if payload.get("action_id") is not None:
         return get_action(roadmap, payload["action_id"])
     axis_of(roadmap, payload.get("axis_id"))
     title = payload.get("title")
     if title is None or (isinstance(title, str) and not title.strip()):
         title = _fit(defaults["title"])
-    return new_action(user, roadmap, {**defaults, "title": title, "axis_id": payload.get("axis_id")})
+    fields = {**defaults, "title": title, "axis_id": payload.get("axis_id")}
+    description = defaults.get("description") or ""
+    if payload.get("description") is not None:
+        fields["description"] = payload["description"]
+    elif not description or " ".join(description.split()) == " ".join(str(title).split()):
+        fields.pop("description", None)
+    return new_action(user, roadmap, fields)
 
 
 def _promote_minutes(workshop: Workshop, user: User, roadmap: Roadmap, payload: dict) -> dict:
@@ -95,12 +130,24 @@ def _promote_minutes(workshop: Workshop, user: User, roadmap: Roadmap, payload: 
         item = {"line": line, "text": decision["text"], "owner": "", "due": ""}
     defaults = {"title": item["text"] or f"Action du compte rendu, ligne {line}", "lead": _fit(item.get("owner") or "")}
     defaults["due"] = _due_or_empty(item.get("due") or "")
+    if payload.get("action_id") is None:
+        _line_not_yet_promoted(roadmap, workshop, line)
     action = _action(user, roadmap, payload, defaults)
     if add_minutes_source(action, workshop, item, user) is None:
-        raise Conflict("Cette ligne du compte rendu est déjà une source de cette action.")
+        raise Conflict(f"Cette ligne du compte rendu est déjà une source de l'action « {_fit(action.title, 80)} ».")
     db.session.flush()
     record(workshop, "minutes.promoted", {"line": line, "text": item["text"], "action": _ref(action)})
     return {"action": action_dict(action, user)}
+
+
+def _line_not_yet_promoted(roadmap: Roadmap, workshop: Workshop, line: int) -> None:
+    """Raises Conflict naming the action this minutes line already feeds in this roadmap."""
+    for action in roadmap.actions:
+        if any(s.kind == "minutes" and s.workshop_id == workshop.id and s.line == line for s in action.sources):
+            raise Conflict(
+                f"Cette ligne du compte rendu est déjà à l'origine de l'action « {_fit(action.title, 80)} ».",
+                action=_ref(action),
+            )
 
 
 def _due_or_empty(text: str) -> str:
@@ -117,4 +164,4 @@ def _fit(text: str, limit: int = 200) -> str:
 
 
 def _ref(action: Action) -> dict:
-    return {"id": action.id, "roadmap_id": action.roadmap_id, "title": action.title}
+    return action_ref(action)

@@ -6,11 +6,15 @@ where it came from after the idea is edited or deleted.
 
 from collections import defaultdict
 
+from sqlalchemy import or_, select
+
 from app.lib import majority
 from app.lib.themes import THEMES
+from app.lib.timezone import local, zone_name_of
 from app.services.core import validation as v
 from app.services.core.actors import Viewer
 from app.services.core.errors import Forbidden, Invalid
+from app.services.core.guards import leads
 from app.services.core.visibility import view_source
 from app.services.workshop import votes as vote_service
 from app.services.workshop.ideas import idea_dict
@@ -33,7 +37,7 @@ def resolve_ideas(user: User, idea_ids, field: str = "source_ideas") -> list[Ide
         idea = db.session.get(Idea, idea_id) if v.is_id(idea_id) else None
         if idea is None:
             raise Invalid(f"« {field} » : idée {idea_id} inconnue.", field=field, idea_id=idea_id)
-        if not db.session.get(Workshop, idea.workshop_id).is_facilitator(user):
+        if not leads(user, db.session.get(Workshop, idea.workshop_id)):
             raise Forbidden(
                 f"« {field} » : l'idée {idea_id} vient d'un atelier que vous n'animez pas.",
                 field=field,
@@ -91,10 +95,11 @@ def change_label(source: dict | None, logged: str) -> str:
     """
     if source is None:
         return logged
-    code = source["workshop"]["code"]
+    # Named by its title, never its join code: the history is on public pages (issue 19).
+    where = source["workshop"]["title"]
     if source["kind"] == "minutes":
-        return f"{code} : compte rendu, ligne {source['line']}"
-    return _short(f"{code} : {source['text'] if source.get('text') is not None else 'idée non révélée'}")
+        return _short(f"{where} : compte rendu, ligne {source['line']}")
+    return _short(f"{where} : {source['text'] if source.get('text') is not None else 'idée non révélée'}")
 
 
 def _short(value) -> str:
@@ -104,12 +109,17 @@ def _short(value) -> str:
     return text if len(text) <= 200 else text[:199] + "…"
 
 
+def _local(workshop: Workshop):
+    """When the workshop starts, on its own clock."""
+    return local(workshop.starts_at, zone_name_of(workshop.settings))
+
+
 def workshop_ref(workshop: Workshop) -> dict:
     return {
         "code": workshop.code,
         "title": workshop.title,
-        "starts_at": workshop.starts_at.isoformat() if workshop.starts_at else None,
-        "date_label": workshop.starts_at.strftime("%d/%m/%Y") if workshop.starts_at else "",
+        "starts_at": _local(workshop).isoformat() if workshop.starts_at else None,
+        "date_label": _local(workshop).strftime("%d/%m/%Y") if workshop.starts_at else "",
         "location": workshop.location,
         "theme": workshop.theme,
         "theme_label": THEMES.get(workshop.theme, {}).get("label", workshop.theme),
@@ -126,13 +136,20 @@ def source_dicts(sources: list[ActionSource], user: User | None) -> dict[int, di
         workshop = items[0].workshop
         ids = [s.idea_id for s in items if s.idea_id is not None]
         live = vote_service.tallies(workshop, ids) if ids else {}
-        facilitator = workshop.is_facilitator(user)
+        facilitator = leads(user, workshop)
+        moderated = _moderated(ids) if ids and not facilitator else set()
         for source in items:
-            out[source.id] = _source_dict(source, workshop, live, facilitator)
+            out[source.id] = _source_dict(source, workshop, live, facilitator, source.idea_id in moderated)
     return out
 
 
-def _source_dict(source: ActionSource, workshop: Workshop, live: dict, facilitator: bool) -> dict:
+def _moderated(ids: list[int]) -> set[int]:
+    """Those of these ideas hidden or pending moderation (issue 14)."""
+    stmt = select(Idea.id).where(Idea.id.in_(ids), or_(Idea.hidden.is_(True), Idea.pending.is_(True)))
+    return set(db.session.scalars(stmt))
+
+
+def _source_dict(source: ActionSource, workshop: Workshop, live: dict, facilitator: bool, moderated=False) -> dict:
     tally = source.tally or {}
     if source.idea_id is not None:
         tally = live.get(source.idea_id, vote_service.empty_tally(workshop))
@@ -150,7 +167,9 @@ def _source_dict(source: ActionSource, workshop: Workshop, live: dict, facilitat
         out.update(
             profile=tally["profile"], grade=grade, grade_label=majority.GRADES[grade] if grade is not None else None
         )
-    return view_source(out, workshop.phase, workshop.settings, Viewer(facilitator), lambda: _board_idea(source))
+    return view_source(
+        out, workshop.phase, workshop.settings, Viewer(facilitator), lambda: _board_idea(source), moderated
+    )
 
 
 def _board_idea(source: ActionSource) -> dict | None:

@@ -5,6 +5,7 @@ import unicodedata
 from datetime import date
 
 from app.lib.minutes_text import extract_register
+from app.services.core.guards import leads
 from app.services.minutes.operations import current_text
 from app.services.roadmaps import fields as rf
 from app.services.roadmaps.operations import action_dict, history
@@ -15,16 +16,28 @@ from models.roadmap import ACTION_STATUSES
 WHOLE_TERRITORY = "Tout le territoire"
 
 
+def _active(data: dict) -> list[dict]:
+    """Dropped actions are listed apart (`dropped`) and leave the average progress."""
+    return [a for a in data["actions"] if a["status"] != "dropped"]
+
+
+def dropped(data: dict) -> list[dict]:
+    return [a for a in data["actions"] if a["status"] == "dropped"]
+
+
 def by_axis(data: dict) -> list[dict]:
-    return [{**axis, "actions": [a for a in data["actions"] if a["axis_id"] == axis["id"]]} for axis in data["axes"]]
+    active = _active(data)
+    return [{**axis, "actions": [a for a in active if a["axis_id"] == axis["id"]]} for axis in data["axes"]]
 
 
 def by_city(data: dict) -> list[dict]:
-    """One entry per city of the territory (then any other named city), plus actions for the whole territory."""
+    """One entry per city of the territory (then any other named city), plus actions for the whole territory.
+    The page folds away the entries without actions."""
+    active = _active(data)
     names = list(data.get("cities") or [])
-    names += [c for a in data["actions"] for c in a["cities"] if c not in names]
-    out = [{"city": c, "actions": [a for a in data["actions"] if c in a["cities"]]} for c in names]
-    out.append({"city": WHOLE_TERRITORY, "actions": [a for a in data["actions"] if not a["cities"]]})
+    names += [c for a in active for c in a["cities"] if c not in names]
+    out = [{"city": c, "actions": [a for a in active if c in a["cities"]]} for c in names]
+    out.append({"city": WHOLE_TERRITORY, "actions": [a for a in active if not a["cities"]], "whole": True})
     return out
 
 
@@ -36,10 +49,11 @@ def by_status(data: dict) -> list[dict]:
 
 
 def totals(data: dict) -> dict:
-    actions = data["actions"]
-    active = [a for a in actions if a["status"] != "dropped"]
+    """Counts and the average progress of the actions still pursued; dropped ones are counted apart."""
+    active = _active(data)
     mean = round(sum(a["progress"] for a in active) / len(active)) if active else 0
-    return {"actions": len(actions), "done": sum(a["status"] == "done" for a in actions), "progress": mean}
+    done = sum(a["status"] == "done" for a in active)
+    return {"actions": len(active), "done": done, "progress": mean, "dropped": len(data["actions"]) - len(active)}
 
 
 # --- timeline ----------------------------------------------------------------
@@ -108,6 +122,9 @@ FIELD_LABELS = {
     "status": "Statut",
     "progress": "Avancement",
     "milestones": "Jalons",
+    "deleted": "Suppression",
+    "merged": "Fusion d'une autre action",
+    "merged_into": "Fusionnée dans",
 }
 
 
@@ -121,6 +138,7 @@ def trace(action: Action, user: User | None) -> dict:
     for workshop_id, entry in workshops.items():
         workshop = db.session.get(Workshop, workshop_id)
         entry["workshop"] = workshop_ref(workshop)
+        entry["facilitated"] = leads(user, workshop)  # only its facilitators see its join code on this page
         entry["minutes"] = minutes_mentions(workshop, data, entry)
     history_rows = readable_history(action, data["sources"])
     return {"action": data, "workshops": list(workshops.values()), "history": history_rows}

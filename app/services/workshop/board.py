@@ -1,11 +1,12 @@
 """Reading the board: snapshot and catch-up, both filtered by the visibility rules."""
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from app.services.core import validation as v
 from app.services.core.actors import Actor
 from app.services.core.unit_of_work import events_since
-from app.services.core.visibility import view_event, view_idea
+from app.services.core.visibility import masked_ideas, view_event, view_idea
+from app.services.roadmaps.marks import promoted_actions
 from app.services.workshop import votes as vote_service
 from app.services.workshop.ideas import idea_dict
 from app.services.workshop.session import hands_of
@@ -20,10 +21,12 @@ def snapshot(actor: Actor) -> dict:
     workshop = actor.workshop
     viewer = actor.viewer()
     tallies = vote_service.tallies(workshop)
+    promoted = promoted_actions(workshop, actor.is_facilitator)  # the roadmap action a card feeds, if any
     ideas = []
     for idea in _ideas(workshop):
         data = idea_dict(idea)
         data.update(tallies.get(idea.id, vote_service.empty_tally(workshop)))
+        data["action"] = promoted.get(idea.id)
         seen = view_idea(data, workshop.phase, workshop.settings, viewer)
         if seen is not None:
             ideas.append(seen)
@@ -37,8 +40,8 @@ def snapshot(actor: Actor) -> dict:
         "seq": workshop.last_seq,
         "me": me(actor),
     }
-    if actor.is_facilitator:  # counts only, never who voted for what
-        snap["participation"] = vote_service.participation(workshop)
+    # Counts only, never who voted for what: everyone may see "27 / 40 ont voté" (the projector shows it).
+    snap["participation"] = vote_service.participation(workshop)
     return snap
 
 
@@ -61,14 +64,23 @@ def _groups(workshop: Workshop) -> list[Group]:
     return list(db.session.execute(select(Group).filter_by(workshop_id=workshop.id).order_by(Group.id)).scalars())
 
 
+def _moderated(workshop: Workshop) -> list[dict]:
+    """The workshop's hidden and pending ideas, as the visibility rules read them."""
+    rows = db.session.execute(
+        select(Idea.id, Idea.author_id, Idea.hidden, Idea.pending).where(
+            Idea.workshop_id == workshop.id, or_(Idea.hidden.is_(True), Idea.pending.is_(True))
+        )
+    )
+    return [{"id": i, "author": {"id": a}, "hidden": h, "pending": p} for i, a, h, p in rows]
+
+
 def replay(actor: Actor, since: int, limit: int = SYNC_WINDOW) -> dict:
     """Logged events after `since`, each as this actor may see it: {events, seq}."""
     workshop = actor.workshop
     viewer = actor.viewer()
-    events = [
-        view_event(e.envelope(), workshop.phase, workshop.settings, viewer)
-        for e in events_since(workshop.id, since, limit=limit)
-    ]
+    envelopes = [e.envelope() for e in events_since(workshop.id, since, limit=limit)]
+    masked = masked_ideas(_moderated(workshop) if not viewer.facilitator else [], envelopes, viewer)
+    events = [view_event(env, workshop.phase, workshop.settings, viewer, masked) for env in envelopes]
     return {"events": events, "seq": events[-1]["seq"] if events else max(since, workshop.last_seq)}
 
 

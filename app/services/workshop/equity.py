@@ -12,7 +12,7 @@ import io
 from sqlalchemy import select
 
 from app.lib.escape import csv_safe
-from app.lib.timezone import local
+from app.lib.timezone import local, zone_name_of
 from app.services.core.actors import Actor
 from app.services.core.guards import require_facilitator
 from models import Idea, Participant, Vote, db
@@ -143,7 +143,7 @@ def attendance_csv(actor: Actor) -> str:
                 csv_safe(p.name),
                 csv_safe(p.organisation or ""),
                 "salle" if _side(p) == "room" else "à distance",
-                local(p.joined_at).isoformat(timespec="seconds"),
+                local(p.joined_at, zone_name_of(actor.workshop.settings)).isoformat(timespec="seconds"),
                 "table" if p.is_table else "participant",
                 p.table_size or 1,
             ]

@@ -7,10 +7,11 @@ they carry no author names either, since reports travel beyond the room.
 import csv
 import io
 import json
+from fractions import Fraction
 
 from app.lib.escape import csv_safe, md_escape
 from app.lib.formats import MIMETYPES
-from app.lib.majority import GRADES
+from app.lib.majority import CONVENTION, GRADES
 from app.services.core.actors import Actor
 from app.services.core.errors import Invalid
 from app.services.core.guards import require_facilitator
@@ -69,7 +70,7 @@ def to_csv(data: dict) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     header = ["idea_id", "column", "group", "text", "author", "proxy", "votes", "rank", "grade"]
-    writer.writerow(header + (GRADES if mj else []))
+    writer.writerow(header + _weighted_header(data, mj) + (GRADES if mj else []) + ["moderation"])
     for idea in data["ideas"]:
         r = ranks.get(idea["id"], {})
         row = [
@@ -80,11 +81,39 @@ def to_csv(data: dict) -> str:
             csv_safe((idea.get("author") or {}).get("name", "")),
             "oui" if idea.get("proxy") else "",
             idea.get("votes") if idea.get("votes") is not None else "",
-            r.get("rank", ""),
+            r.get("rank_label", ""),
             r.get("grade_label") or "",
         ]
-        writer.writerow(row + (r.get("profile") or [""] * len(GRADES) if mj else []))
+        row += _weighted_cells(data, r, mj)
+        writer.writerow(row + (r.get("profile") or [""] * len(GRADES) if mj else []) + [moderation_label(idea)])
     return out.getvalue()
+
+
+def _colleges(data: dict) -> list[dict]:
+    return data["workshop"]["settings"].get("colleges") or []
+
+
+def _weighted_header(data: dict, mj: bool) -> list[str]:
+    """With colleges: the weighted result is `rank`/`grade` (or `score`); the raw rank and each college's own beside it."""
+    colleges = _colleges(data)
+    if not colleges:
+        return []
+    return ["raw_grade" if mj else "score", "raw_rank"] + [f"rank {csv_safe(c['name'])}" for c in colleges]
+
+
+def _weighted_cells(data: dict, r: dict, mj: bool) -> list:
+    if not _colleges(data):
+        return []
+    if not r:
+        return [""] * (2 + len(_colleges(data)))
+    first = r.get("raw_grade_label") or "" if mj else r.get("score", "")
+    cells = [first, r.get("raw_rank_label", "")]
+    return cells + [c["rank_label"] for c in r.get("colleges", [])]
+
+
+def moderation_label(idea: dict) -> str:
+    """Hidden and pending ideas stay in facilitators' exports, marked (issue 14)."""
+    return "masquée" if idea.get("hidden") else "en attente" if idea.get("pending") else ""
 
 
 def to_group_csv(data: dict) -> str:
@@ -94,20 +123,59 @@ def to_group_csv(data: dict) -> str:
     writer = csv.writer(out)
     writer.writerow(["group_id", "group", "ideas", "votes", "rank", "grade"] + (GRADES if mj else []))
     for r in data["group_results"]:
-        row = [r["group_id"], csv_safe(r["text"]), r["ideas"], r["votes"], r["rank"], r.get("grade_label") or ""]
+        row = [r["group_id"], csv_safe(r["text"]), r["ideas"], r["votes"], r["rank_label"], r.get("grade_label") or ""]
         writer.writerow(row + (r["profile"] if mj else []))
     return out.getvalue()
 
 
 def _result_lines(rows: list[dict], mj: bool) -> list[str]:
+    """One bullet per result, its rank first ("2 =" when tied: never a numbered list, which would renumber)."""
     lines = []
     for r in rows:
         if mj:
             detail = f"{r['grade_label'] or 'sans évaluation'} ({r['votes']} évaluations) — {r['explanation']}"
         else:
-            detail = f"{r['votes']} voix"
-        lines.append(f"{r['rank']}. {md_escape(r['text'])} — {detail}")
+            detail = f"{r['votes']} voix" + (f", score pondéré {r['score']:g}" if "score" in r else "")
+        if r.get("colleges"):
+            own = ", ".join(f"{md_escape(c['name'])} {c['rank_label'] or '—'}" for c in r["colleges"])
+            detail += f" — rang sans pondération {r['raw_rank_label']} ; rang par collège : {own}"
+        lines.append(f"- **{r['rank_label']}** {md_escape(r['text'])} — {detail}")
     return lines or ["Aucun résultat."]
+
+
+def _participation_lines(p: dict, mj: bool) -> list[str]:
+    """How many voted out of how many were present, room and remote (and per college)."""
+    lines = [
+        f"- Participation : {p['voters']} votant·es sur {p['participants']} participant·es présent·es "
+        f"(salle : {p['room']['voters']} sur {p['room']['present']} ; "
+        f"à distance : {p['remote']['voters']} sur {p['remote']['present']})"
+    ]
+    for c in p.get("colleges", []):
+        lines.append(f"  - Collège {md_escape(c['name'])} : {c['voters']} votant·es sur {c['present']}")
+    if p.get("unassigned"):
+        u = p["unassigned"]
+        lines.append(f"  - Sans collège (hors résultat pondéré) : {u['voters']} votant·es sur {u['present']}")
+    if mj:
+        lines.append(f"- {CONVENTION}")
+    return lines
+
+
+def _college_lines(data: dict) -> list[str]:
+    colleges = _colleges(data)
+    if not colleges:
+        return []
+    total = sum(Fraction(str(c["weight"])) for c in colleges)
+    lines = [
+        "",
+        "## Collèges",
+        "",
+        "Chaque collège pèse son poids, quel que soit son nombre de votant·es (docs/votes.md).",
+        "",
+    ]
+    for c in colleges:
+        share = float(Fraction(str(c["weight"])) / total * 100)
+        lines.append(f"- {md_escape(c['name'])} : poids {c['weight']:g} ({share:.1f} % du résultat)")
+    return lines
 
 
 def to_markdown(data: dict) -> str:
@@ -121,10 +189,16 @@ def to_markdown(data: dict) -> str:
         f"- Lieu : {md_escape(w.get('location') or '—')}",
     ]
     method = "jugement majoritaire" if mj else "gommettes"
-    lines += [f"- Vote : {method} — {p['voters']} votant·es sur {p['participants']} participant·es", ""]
+    weighted = ", pondéré par collège" if _colleges(data) else ""
+    lines += [f"- Vote : {method}{weighted} — {p['voters']} votant·es sur {p['participants']} participant·es"]
+    lines += _participation_lines(p, mj) + _college_lines(data) + [""]
     lines += ["## Résultats par idée", ""] + _result_lines(data["results"], mj)
     if data["group_results"]:
         lines += ["", "## Résultats par groupe", ""] + _result_lines(data["group_results"], mj)
+    moderated = [i for i in data["ideas"] if moderation_label(i)]
+    if moderated:
+        lines += ["", "## Idées masquées ou en attente (hors résultats)", ""]
+        lines += [f"- {md_escape(i['text'])} ({moderation_label(i)})" for i in moderated]
     lines += ["", "## Décisions", ""] + [f"- {md_escape(d['text'])}" for d in data["decisions"]]
     lines += ["", "## Actions", ""]
     lines += [

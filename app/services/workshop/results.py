@@ -1,86 +1,167 @@
 """Vote results: ranking per idea and per group, as this viewer may see them.
 
-Rows are best first. Equal results share a rank (1, 2, 2, 4): equal dot
-counts, or identical majority values under majority judgment. Ideas whose
-tallies the viewer may not see (reveal_votes: end) are left out entirely.
+Rows are best first. Equal results share a rank (1, 2, 2, 4) and are never
+renumbered: equal dot counts or scores, or equal majority values under
+majority judgment (app/lib/majority.py, where an idea a voter did not grade
+counts as « À rejeter »). Each row carries `rank_label` ("2 =" when tied,
+app/lib/ranks.py) for every human-readable output. With colleges the rank is
+the weighted one; each row also says its raw rank and its rank within each
+college (docs/votes.md). Ideas whose tallies the viewer may not see
+(reveal_votes: end) are left out entirely.
 """
 
+from fractions import Fraction
+
 from app.lib import majority
+from app.lib.ranks import label_ranks, rank_label, shared
 from app.services.core.actors import Actor
 from app.services.core.visibility import tallies_hidden
+from app.services.workshop import count as counting
 from app.services.workshop import votes as vote_service
 from app.services.workshop.board import snapshot
+from app.services.workshop.colleges import colleges_of, weight_of
 
 EMPTY = [0] * len(majority.GRADES)
+WEIGHTED = "des voix pondérées par collège"
+
+
+def counted_idea(idea: dict) -> bool:
+    """In the results: its tally is visible and it is on the board (not hidden or pending moderation, issue 14)."""
+    return idea.get("votes") is not None and not idea.get("hidden") and not idea.get("pending")
 
 
 def ranking(actor: Actor, snap: dict | None = None) -> list[dict]:
-    """Visible ideas best first: {idea_id, text, rank, votes, group_id, proxy} (+ grade, profile, explanation)."""
+    """Visible ideas best first: {idea_id, text, rank, rank_label, tied, votes, group_id, proxy}
+    (+ grade, grade_label, profile, graded, explanation; with colleges score or weighted_profile,
+    raw_rank and colleges: [{id, name, rank, rank_label, tied}])."""
     snap = snap or snapshot(actor)
     labels = {g["id"]: g["label"] for g in snap["groups"]}
-    items = [dict(i, group=labels.get(i.get("group_id"))) for i in snap["ideas"] if i.get("votes") is not None]
-    mj = vote_service.is_majority(actor.workshop.settings)
-    return [_row(item, rank, mj, key="idea_id") for item, rank in _ordered(items, mj)]
+    items = {i["id"]: dict(i, group=labels.get(i.get("group_id"))) for i in snap["ideas"] if counted_idea(i)}
+    counted = counting.count(actor.workshop, items)
+    order = _ordered({i: counted.result(i) for i in items}, counted.mj)
+    rows = [_row(items[i], rank, counted, i) for i, rank in order]
+    if counted.is_weighted:
+        _raw_and_college_ranks(rows, counted)
+    return label_ranks(rows)
+
+
+def _raw_and_college_ranks(rows: list[dict], counted: counting.Count) -> None:
+    ids = [r["idea_id"] for r in rows]
+    raw = dict(_ordered({i: counted.raw[i] for i in ids}, counted.mj))
+    per_college = {}
+    for college in counted.colleges:
+        key = str(college["id"])
+        ranks = _ordered({i: counted.by_college[key][i] for i in ids}, counted.mj) if college["voters"] else []
+        per_college[key] = label_ranks([{"idea_id": i, "rank": r} for i, r in ranks])
+    raw_ties = shared(raw.values())
+    for row in rows:
+        row["raw_rank"] = raw[row["idea_id"]]
+        row["raw_rank_label"] = rank_label(row["raw_rank"], row["raw_rank"] in raw_ties)
+        row["colleges"] = []
+        for college in counted.colleges:
+            mine = next((c for c in per_college[str(college["id"])] if c["idea_id"] == row["idea_id"]), {})
+            entry = {"id": college["id"], "name": college["name"], "rank": mine.get("rank")}
+            entry.update(rank_label=mine.get("rank_label", ""), tied=mine.get("tied", False))
+            row["colleges"].append(entry)
 
 
 def group_ranking(actor: Actor, snap: dict | None = None) -> list[dict]:
-    """Groups best first, by their ideas' summed dots or merged merit profiles: {group_id, text, rank, votes, ideas}."""
+    """Groups best first, by their ideas' summed dots (or scores) or merged merit profiles:
+    {group_id, text, rank, rank_label, tied, votes, ideas}."""
     snap = snap or snapshot(actor)
-    merged = {
-        g["id"]: {"id": g["id"], "text": g["label"], "votes": 0, "ideas": 0, "profile": list(EMPTY)}
-        for g in snap["groups"]
-    }
+    members: dict[int, list[int]] = {}
     for idea in snap["ideas"]:
-        entry = merged.get(idea.get("group_id"))
-        if entry is None or idea.get("votes") is None:
-            continue
-        entry["ideas"] += 1
-        entry["votes"] += idea["votes"] or 0
-        entry["profile"] = [a + b for a, b in zip(entry["profile"], idea.get("profile") or EMPTY, strict=True)]
-    items = [e for e in merged.values() if e["ideas"]]
-    mj = vote_service.is_majority(actor.workshop.settings)
-    return [dict(_row(item, rank, mj, key="group_id"), ideas=item["ideas"]) for item, rank in _ordered(items, mj)]
+        if idea.get("group_id") in {g["id"] for g in snap["groups"]} and counted_idea(idea):
+            members.setdefault(idea["group_id"], []).append(idea["id"])
+    counted = counting.count(actor.workshop, [i for ids in members.values() for i in ids])
+    merged = {g: _merge(counted, ids) for g, ids in members.items()}
+    order = _ordered({g: m["result"] for g, m in merged.items()}, counted.mj)
+    labels = {g["id"]: g["label"] for g in snap["groups"]}
+    rows = []
+    for group_id, rank in order:
+        m = merged[group_id]
+        item = {"id": group_id, "text": labels[group_id], "votes": m["votes"]}
+        row = _present(item, rank, counted, m["raw"], m["result"], key="group_id")
+        rows.append(dict(row, ideas=len(members[group_id])))
+    return label_ranks(rows)
 
 
-def _ordered(items: list[dict], mj: bool) -> list[tuple[dict, int]]:
-    """(item, rank) best first; ties share the rank of the first of them."""
+def _merge(counted: counting.Count, ids: list[int]) -> dict:
+    if counted.mj:
+        raw = [sum(c) for c in zip(*(counted.raw[i] for i in ids), strict=True)]
+        result = [sum(c, Fraction(0)) for c in zip(*(counted.result(i) for i in ids), strict=True)]
+        return {"raw": raw, "result": result, "votes": sum(raw)}
+    raw = sum(counted.raw[i] for i in ids)
+    return {"raw": raw, "result": sum((counted.result(i) for i in ids), Fraction(0)), "votes": raw}
+
+
+def _ordered(values: dict, mj: bool) -> list[tuple[int, int]]:
+    """(key, rank) best first; ties share the rank of the first of them."""
     if mj:
-        keyed = [(majority.majority_value(i.get("profile") or EMPTY), i) for i in items]
-        keyed.sort(key=lambda pair: (bool(pair[0]), pair[0]), reverse=True)
-    else:
-        keyed = [(i["votes"] or 0, i) for i in items]
-        keyed.sort(key=lambda pair: pair[0], reverse=True)
-    out, previous, rank = [], object(), 0
-    for position, (key, item) in enumerate(keyed, start=1):
-        if key != previous:
-            rank, previous = position, key
-        out.append((item, rank))
+        return majority.ordered(values)
+    keys = sorted(values, key=lambda k: values[k], reverse=True)
+    out: list[tuple[int, int]] = []
+    for position, key in enumerate(keys, start=1):
+        tied = out and values[out[-1][0]] == values[key]
+        out.append((key, out[-1][1] if tied else position))
     return out
 
 
-def _row(item: dict, rank: int, mj: bool, key: str) -> dict:
+def _row(item: dict, rank: int, counted: counting.Count, idea_id: int) -> dict:
+    row = _present(item, rank, counted, counted.raw[idea_id], counted.result(idea_id), key="idea_id")
+    row.update(group_id=item.get("group_id"), group=item.get("group"), proxy=item.get("proxy", False))
+    if counted.mj:
+        row["graded"] = counted.graded[idea_id]
+    return row
+
+
+def _present(item: dict, rank: int, counted: counting.Count, raw, result, key: str) -> dict:
+    """The row's figures: raw ones always, the weighted result beside them with colleges."""
     row = {key: item["id"], "text": item["text"], "rank": rank, "votes": item["votes"]}
-    if key == "idea_id":
-        row.update(group_id=item.get("group_id"), group=item.get("group"), proxy=item.get("proxy", False))
-    if mj:
-        profile = list(item.get("profile") or EMPTY)
-        grade = majority.majority_grade(profile)
-        row.update(grade=grade, profile=profile, explanation=majority.explain(profile))
-        row["grade_label"] = majority.GRADES[grade] if grade is not None else None
+    if not counted.mj:
+        if counted.is_weighted:
+            row["score"] = round(float(result), 4)
+        return row
+    profile = list(raw)
+    grade = majority.majority_grade(result)
+    row.update(grade=grade, profile=profile, grade_label=majority.GRADES[grade] if grade is not None else None)
+    if counted.is_weighted:
+        raw_grade = majority.majority_grade(profile)
+        row.update(raw_grade=raw_grade, raw_grade_label=majority.GRADES[raw_grade] if raw_grade is not None else None)
+        row["weighted_profile"] = [round(float(s), 4) for s in majority.shares(result)]
+        row["explanation"] = majority.explain(result, WEIGHTED)
+    else:
+        row["explanation"] = majority.explain(profile)
     return row
 
 
 def results_view(actor: Actor) -> dict:
-    """Everything the results page shows: {method, hidden, ideas, groups, participation?, grades}."""
+    """Everything the results page shows: {method, hidden, ideas, groups, participation, grades,
+    convention, colleges}."""
     workshop = actor.workshop
     snap = snapshot(actor)
-    view = {
+    participation = vote_service.participation(workshop)
+    return {
         "method": workshop.settings.get("vote_method", "dots"),
         "hidden": tallies_hidden(workshop.phase, workshop.settings, actor.viewer()),
         "ideas": ranking(actor, snap),
         "groups": group_ranking(actor, snap),
         "grades": majority.GRADES,
+        "convention": majority.CONVENTION,
+        "participation": participation,
+        "colleges": participation.get("colleges", []),
+        "colleges_detail": _colleges_detail(workshop, participation),
     }
-    if actor.is_facilitator:
-        view["participation"] = vote_service.participation(workshop)
-    return view
+
+
+def _colleges_detail(workshop, participation: dict) -> list[dict]:
+    """Each college with its weight and its share of the weighted result: a college nobody of which
+    has voted weighs nothing (share None); before any vote, the shares the weights promise."""
+    colleges = colleges_of(workshop.settings)
+    voted = {str(c["id"]): c["voters"] > 0 for c in participation.get("colleges", [])}
+    counted = [c for c in colleges if voted.get(str(c["id"]))] or colleges
+    total = sum((weight_of(c) for c in counted), Fraction(0))
+    return [
+        {**c, "share": round(float(weight_of(c) / total) * 100, 1) if c in counted and total else None}
+        for c in colleges
+    ]

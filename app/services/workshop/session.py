@@ -1,5 +1,6 @@
 """Running the session: phases, the server-side timer and the speaking queue."""
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from app.services.core import validation as v
@@ -9,6 +10,10 @@ from app.services.core.guards import require_facilitator, require_open
 from app.services.core.unit_of_work import record, run_command
 from app.services.core.visibility import phase_change_reveals
 from models import PHASES, Workshop, utcnow
+
+# Run inside a phase change's transaction with (workshop, previous, phase): the minutes register theirs (a version
+# at each phase change, the attendance filled at closing) without this package importing the one above it.
+PHASE_HOOKS: list[Callable[[Workshop, str, str], None]] = []
 
 
 def set_phase(actor: Actor, phase, client_id=None) -> dict:
@@ -24,6 +29,12 @@ def set_phase(actor: Actor, phase, client_id=None) -> dict:
         workshop.closed_at = utcnow() if phase == "closed" else None
         resync = phase_change_reveals(previous, workshop.settings)
         record(workshop, "phase.changed", {"phase": phase, "previous": previous, "resync": resync})
+        if workshop.timer_ends_at is not None:
+            # A countdown belongs to the phase it was set for: no "Temps écoulé" into the next one.
+            workshop.timer_ends_at = workshop.timer_seconds = None
+            record(workshop, "timer.stopped", {})
+        for hook in PHASE_HOOKS:
+            hook(workshop, previous, phase)
         return {"phase": phase}
 
     return run_command(actor, client_id, apply)

@@ -17,6 +17,7 @@ from app.services.core.guards import require_facilitator, require_open
 from app.services.core.lookup import owned
 from app.services.core.unit_of_work import presence_changed, run_command
 from app.services.workshop import ideas, votes
+from app.services.workshop.colleges import find_college
 from models import Participant, Workshop, db
 
 TABLE_MAX = 100
@@ -26,6 +27,7 @@ MANAGE = "gérer les tables sans appareil"
 
 def table_dict(table: Participant, workshop: Workshop | None = None) -> dict:
     out = {"id": table.id, "name": table.name, "size": table.table_size, "attendance": table.attendance}
+    out["college"] = table.college
     out["joined_at"] = table.joined_at.isoformat()
     if workshop is not None:
         out.update(votes.ballot(workshop, table))
@@ -55,8 +57,9 @@ def get_table(actor: Actor, table_id) -> Participant:
     return table
 
 
-def create_table(actor: Actor, name, size, client_id=None) -> dict:
-    """Register a table of `size` people without devices. Raises Forbidden, Invalid, PhaseError; notifies presence."""
+def create_table(actor: Actor, name, size, client_id=None, college=None) -> dict:
+    """Register a table of `size` people without devices (in `college`, with colleges). Raises Forbidden, Invalid,
+    PhaseError; notifies presence."""
     require_facilitator(actor, MANAGE)
     name = v.text(name, "name", max_len=80)
     size = v.integer(size, "size", lo=1, hi=TABLE_MAX)
@@ -64,6 +67,7 @@ def create_table(actor: Actor, name, size, client_id=None) -> dict:
     def apply(workshop: Workshop) -> dict:
         require_open(workshop)
         table = Participant(workshop_id=workshop.id, name=name, attendance="room", table_size=size, token_hash=None)
+        table.college = find_college(workshop.settings, college)
         db.session.add(table)
         db.session.flush()
         # Room counts include table sizes: everyone's presence line must change.

@@ -1,4 +1,5 @@
-"""Announcing tallies: `vote.tally` events, coalesced so a vote storm stays cheap for every client.
+"""Announcing tallies: `vote.tally` events, coalesced so a vote storm stays cheap for every client;
+and the participation ("27 / 40 ont voté") in `vote.participation` events, coalesced the same way.
 
 A vote's transaction only notes which idea's tally changed (`tally_changed`).
 After its commit, the coalescer gathers those ideas per workshop and, at most
@@ -22,7 +23,7 @@ from sqlalchemy import select
 
 from app.services.core.outbox import Outbox, subscribe
 from app.services.core.unit_of_work import lock_workshop, record, transaction
-from app.services.workshop.votes import empty_tally, tallies
+from app.services.workshop.votes import empty_tally, participation, tallies
 from models import Idea, Workshop, db
 
 log = logging.getLogger("fabrique.tallies")
@@ -44,10 +45,21 @@ def record_tallies(workshop: Workshop, idea_ids: Iterable[int]) -> dict | None:
     return record(workshop, "vote.tally", data)
 
 
-def announce(workshop_id: int, idea_ids: Iterable[int]) -> dict | None:
-    """Announce these ideas' tallies now, in a transaction of its own. Emits vote.tally."""
+def record_participation(workshop: Workshop) -> dict:
+    """Record one vote.participation with the current figures ("27 / 40 ont voté"), in the current
+    transaction; counts only, never who. Returns its envelope."""
+    return record(workshop, "vote.participation", participation(workshop))
+
+
+def announce(workshop_id: int, idea_ids: Iterable[int], participation_too: bool = False) -> dict | None:
+    """Announce these ideas' tallies now (and the participation when asked), in a transaction of its
+    own. Emits vote.tally, vote.participation; returns the vote.tally envelope."""
     with transaction():
-        return record_tallies(lock_workshop(workshop_id), idea_ids)
+        workshop = lock_workshop(workshop_id)
+        envelope = record_tallies(workshop, idea_ids)
+        if participation_too:
+            record_participation(workshop)
+        return envelope
 
 
 class Coalescer:
@@ -56,6 +68,7 @@ class Coalescer:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._dirty: dict[int, set[int]] = {}
+        self._participation: set[int] = set()  # workshops whose participation is to be announced
         self._running: set[int] = set()
         self._app: Flask | None = None
         self._spawn: Callable | None = None
@@ -66,9 +79,13 @@ class Coalescer:
         subscribe(self.committed)
 
     def committed(self, outbox: Outbox) -> None:
-        for workshop_id, ideas in outbox.tallies.items():
+        # The vote opening: its participation ("0 / 40 ont voté") is announced as well.
+        opened = {o.workshop_id for o in outbox.events if o.envelope["type"] == "phase.changed" and o.phase == "vote"}
+        for workshop_id in set(outbox.tallies) | outbox.participation | opened:
             with self._lock:
-                self._dirty.setdefault(workshop_id, set()).update(ideas)
+                self._dirty.setdefault(workshop_id, set()).update(outbox.tallies.get(workshop_id, ()))
+                if workshop_id in outbox.participation or workshop_id in opened:
+                    self._participation.add(workshop_id)
                 start = workshop_id not in self._running
                 self._running.add(workshop_id)
             if start:
@@ -82,19 +99,21 @@ class Coalescer:
                 self._sleep(WINDOW)
                 with self._lock:
                     ideas = self._dirty.pop(workshop_id, set())
-                    if not ideas:
+                    counts = workshop_id in self._participation
+                    self._participation.discard(workshop_id)
+                    if not ideas and not counts:
                         self._running.discard(workshop_id)
                         return
-                self._flush(workshop_id, ideas)
+                self._flush(workshop_id, ideas, counts)
         except BaseException:
             with self._lock:
                 self._running.discard(workshop_id)
             raise
 
-    def _flush(self, workshop_id: int, ideas: set[int]) -> None:
+    def _flush(self, workshop_id: int, ideas: set[int], counts: bool = False) -> None:
         with self._app.app_context():
             try:
-                announce(workshop_id, ideas)
+                announce(workshop_id, ideas, counts)
             except Exception:
                 log.exception("tally announcement failed for workshop %s", workshop_id)
             finally:

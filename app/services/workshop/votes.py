@@ -9,16 +9,17 @@ processes or a retried client_id can never overspend or count a vote twice.
 Tallies are anonymous and announced in coalesced `vote.tally` events.
 """
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import case, delete, func, select, update
 
-from app.lib.majority import majority_grade
 from app.services.core import validation as v
 from app.services.core.actors import Actor, Viewer
 from app.services.core.errors import BudgetError, Conflict, Forbidden, NotFound, PhaseError
 from app.services.core.guards import require_facilitator
 from app.services.core.lookup import idea_of
-from app.services.core.unit_of_work import run_command, tally_changed
+from app.services.core.unit_of_work import participation_changed, run_command, tally_changed
 from app.services.core.visibility import seen_ideas
+from app.services.workshop import count as counting
+from app.services.workshop.colleges import check_colleges_change, colleges_of
 from models import Idea, Participant, Vote, Workshop, db
 
 # Settings that define the ballot: fixed while the vote is open.
@@ -27,7 +28,7 @@ BALLOT_SETTINGS = ("vote_method", "votes_per_participant", "max_votes_per_idea")
 
 def is_majority(settings: dict) -> bool:
     """Majority judgment (a grade per idea) rather than dots, per the workshop's settings."""
-    return settings.get("vote_method") == "majority_judgment"
+    return counting.is_majority(settings)
 
 
 def budget(workshop: Workshop, participant: Participant) -> int:
@@ -43,32 +44,15 @@ def empty_tally(workshop: Workshop) -> dict:
 
 
 def tallies(workshop: Workshop, idea_ids=None) -> dict[int, dict]:
-    """Anonymous totals per idea: dots, or merit profile and majority grade.
+    """Anonymous totals per idea (services/workshop/count.py, docs/votes.md): dots, or the merit
+    profile where every voter counts and an ungraded idea is « À rejeter », and the majority grade;
+    with colleges, the weighted score or grade too.
 
     A device-less table's grade weighs as many people as the table seats,
     as its dots do through its larger budget.
     """
-    if is_majority(workshop.settings):
-        weight = func.sum(func.coalesce(Participant.table_size, 1))
-        stmt = select(Vote.idea_id, Vote.grade, weight).join(Participant, Participant.id == Vote.participant_id)
-        stmt = stmt.where(Vote.workshop_id == workshop.id, Vote.grade.is_not(None)).group_by(Vote.idea_id, Vote.grade)
-    else:
-        stmt = select(Vote.idea_id, func.sum(Vote.count)).where(Vote.workshop_id == workshop.id)
-        stmt = stmt.group_by(Vote.idea_id)
-    if idea_ids is not None:
-        stmt = stmt.where(Vote.idea_id.in_(list(idea_ids)))
-    out: dict[int, dict] = {}
-    for row in db.session.execute(stmt):
-        if is_majority(workshop.settings):
-            entry = out.setdefault(row[0], empty_tally(workshop))
-            entry["profile"][row[1]] += int(row[2])
-            entry["votes"] += int(row[2])
-        else:
-            out[row[0]] = {"votes": int(row[1] or 0)}
-    for entry in out.values():
-        if "profile" in entry:
-            entry["grade"] = majority_grade(entry["profile"])
-    return out
+    counted = counting.count(workshop, idea_ids)
+    return {idea_id: counting.public(counted, idea_id) for idea_id in counted.raw}
 
 
 def ballot(workshop: Workshop, participant: Participant) -> dict:
@@ -80,7 +64,9 @@ def ballot(workshop: Workshop, participant: Participant) -> dict:
     rows = db.session.execute(select(Vote.idea_id, Vote.count, Vote.grade).filter_by(participant_id=participant.id))
     if is_majority(workshop.settings):
         mine = {r.idea_id: r.grade for r in rows if r.grade is not None}
-        ideas = db.session.execute(select(Idea.id, Idea.author_id).filter_by(workshop_id=workshop.id)).tuples()
+        ideas = db.session.execute(
+            select(Idea.id, Idea.author_id).filter_by(workshop_id=workshop.id, hidden=False, pending=False)
+        ).tuples()
         seen = seen_ideas(list(ideas), workshop.phase, workshop.settings, Viewer(False, participant.id))
         return {"votes_left": len(seen - mine.keys()), "my_votes": mine}
     mine = {r.idea_id: r.count for r in rows if r.count}
@@ -111,14 +97,35 @@ def cast_vote(actor: Actor, idea_id, grade=None, client_id=None, on_behalf_of=No
     def apply(workshop: Workshop) -> dict:
         _vote_phase(workshop)
         idea = idea_of(workshop, idea_id)
+        if idea.hidden or idea.pending:  # moderation (issue 14): not on anyone's board
+            raise NotFound("Idée inconnue dans cet atelier.")
+        was_voter = _has_voted(voter)
         if is_majority(workshop.settings):
             _grade(workshop, voter, idea, v.integer(grade, "grade", lo=0, hi=6))
         else:
             _dot(workshop, voter, idea)
-        tally_changed(workshop, idea.id)
+        _changed(workshop, voter, idea, was_voter)
         return ballot(workshop, voter)
 
     return run_command(actor, client_id, apply)
+
+
+def _has_voted(voter: Participant) -> bool:
+    stmt = select(Vote.id).where(Vote.participant_id == voter.id, (Vote.count > 0) | Vote.grade.is_not(None))
+    return db.session.execute(stmt.limit(1)).first() is not None
+
+
+def _changed(workshop: Workshop, voter: Participant, idea: Idea, was_voter: bool) -> None:
+    """Mark what this vote changed. A first vote (or a last retraction) changes the number of
+    voters: every idea's profile in majority judgment (the voter counts « À rejeter » where they did
+    not grade) and every weighted result with colleges, and the participation figures."""
+    tally_changed(workshop, idea.id)
+    if was_voter == _has_voted(voter):
+        return
+    participation_changed(workshop.id)
+    if is_majority(workshop.settings) or colleges_of(workshop.settings):
+        for other in db.session.execute(select(Idea.id).filter_by(workshop_id=workshop.id)).scalars():
+            tally_changed(workshop, other)
 
 
 def _dot(workshop: Workshop, voter: Participant, idea: Idea) -> None:
@@ -163,7 +170,7 @@ def retract_vote(actor: Actor, idea_id, client_id=None, on_behalf_of=None) -> di
         removed = _ungrade(voter, idea) if is_majority(workshop.settings) else _undot(voter, idea)
         if not removed:
             raise Conflict("Vous n'avez pas voté pour cette idée.")
-        tally_changed(workshop, idea.id)
+        _changed(workshop, voter, idea, True)
         return ballot(workshop, voter)
 
     return run_command(actor, client_id, apply)
@@ -188,7 +195,9 @@ def _undot(voter: Participant, idea: Idea) -> int:
 
 
 def refund_idea(idea: Idea) -> None:
-    """Give back the dots spent on an idea about to be deleted (its vote rows go with it)."""
+    """Give back the dots spent on an idea about to be deleted (its vote rows go with it); when
+    someone voted on nothing else, they stop being a voter: mark what that changes."""
+    _leaving_voters(idea)
     rows = db.session.execute(select(Vote.participant_id, Vote.count).where(Vote.idea_id == idea.id, Vote.count > 0))
     for participant_id, count in rows.all():
         db.session.execute(
@@ -198,13 +207,27 @@ def refund_idea(idea: Idea) -> None:
         )
 
 
+def _leaving_voters(idea: Idea) -> None:
+    cast = (Vote.count > 0) | Vote.grade.is_not(None)
+    here = select(Vote.participant_id).where(Vote.idea_id == idea.id, cast)
+    elsewhere = select(Vote.participant_id).where(Vote.idea_id != idea.id, Vote.participant_id.in_(here), cast)
+    if set(db.session.execute(here).scalars()) <= set(db.session.execute(elsewhere).scalars()):
+        return
+    workshop = db.session.get(Workshop, idea.workshop_id)
+    participation_changed(workshop.id)
+    if is_majority(workshop.settings) or colleges_of(workshop.settings):
+        for other in db.session.execute(select(Idea.id).where(Idea.workshop_id == workshop.id, Idea.id != idea.id)):
+            tally_changed(workshop, other[0])
+
+
 def check_ballot_change(workshop: Workshop, settings: dict) -> None:
-    """The ballot is set before the vote opens. Raises PhaseError.
+    """The ballot is set before the vote opens. Raises PhaseError, Conflict (colleges once votes exist).
 
     While voting, method, budget and cap are frozen (changing them would make
     earlier and later voters unequal); once votes exist the method is too,
     since dots and grades do not convert.
     """
+    check_colleges_change(workshop, settings)
     changed = [k for k in BALLOT_SETTINGS if settings.get(k) != workshop.settings.get(k)]
     if not changed:
         return
@@ -222,14 +245,30 @@ def _any_vote(workshop: Workshop) -> bool:
 
 
 def participation(workshop: Workshop) -> dict:
-    """How many people have voted, out of how many — the only per-person figure a facilitator sees.
+    """How many people have voted, out of how many are present — the only per-person figure anyone sees.
 
-    Tables count for the people they seat.
+    {voters, participants, present, room: {voters, present}, remote: {…}} and, with colleges,
+    colleges: [{id, name, voters, present}] (plus `unassigned` when someone has no college).
+    Present means joined (the attendance sheet); tables count for the people they seat.
     """
-    seats = func.coalesce(func.sum(func.coalesce(Participant.table_size, 1)), 0)
-    voted = select(Vote.participant_id).where(
-        Vote.workshop_id == workshop.id, (Vote.count > 0) | Vote.grade.is_not(None)
+    was = func.max(case((Participant.id.in_(counting.voted(workshop.id)), 1), else_=0))
+    stmt = (
+        select(Participant.attendance, Participant.college, counting.SEATS, was)
+        .where(Participant.workshop_id == workshop.id)
+        .group_by(Participant.id)
     )
-    voters = db.session.execute(select(seats).where(Participant.id.in_(voted))).scalar_one()
-    people = db.session.execute(select(seats).where(Participant.workshop_id == workshop.id)).scalar_one()
-    return {"voters": int(voters), "participants": int(people)}
+    colleges = colleges_of(workshop.settings)
+    known = {str(c["id"]) for c in colleges}
+    tally = {key: {"voters": 0, "present": 0} for key in ("all", "room", "remote", None, *known)}
+    for attendance, college, seats, has_voted in db.session.execute(stmt):
+        buckets = ("all", "room" if attendance == "room" else "remote", college if college in known else None)
+        for key in buckets:
+            tally[key]["present"] += int(seats)
+            tally[key]["voters"] += int(seats) if has_voted else 0
+    out = {"voters": tally["all"]["voters"], "participants": tally["all"]["present"]}
+    out.update(present=tally["all"]["present"], room=tally["room"], remote=tally["remote"])
+    if colleges:
+        out["colleges"] = [{"id": c["id"], "name": c["name"], **tally[str(c["id"])]} for c in colleges]
+        if tally[None]["present"]:
+            out["unassigned"] = tally[None]
+    return out

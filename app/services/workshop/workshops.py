@@ -6,13 +6,15 @@ import secrets
 from sqlalchemy import select
 
 from app.lib.themes import THEMES
+from app.lib.timezone import local, to_utc, valid_zone, zone_name_of
 from app.services.core import validation as v
 from app.services.core.actors import Actor
 from app.services.core.errors import Invalid, NotFound, Unauthorized
 from app.services.core.guards import require_facilitator, require_open
-from app.services.core.territories import territory_id
+from app.services.core.territories import resolve_territory
 from app.services.core.titled import retitle
-from app.services.core.unit_of_work import record, run_command, transaction
+from app.services.core.unit_of_work import participation_changed, record, run_command, transaction
+from app.services.workshop import colleges
 from app.services.workshop import votes as vote_service
 from models import MODES, Column, Idea, Participant, User, Workshop, db
 from models import workshop_facilitators as wf
@@ -29,16 +31,32 @@ DEFAULT_SETTINGS = {
     "anonymous": False,
     "reveal_votes": "live",
     "hand_order": "fifo",
+    "minutes_editors": "everyone",  # or "facilitators": they and the participants named scribes
+    "minutes_locked": False,  # a facilitator's lock: nobody writes the minutes
+    "moderation": "off",  # or "pre": participants' ideas wait for a facilitator's approval (issue 14)
 }
+# "timezone" (an IANA zone) is unset by default: FABRIQUE_TIMEZONE, else Europe/Paris (app/lib/timezone.py).
+
+
+def _zone_setting(value, field: str) -> str:
+    if not valid_zone(value):
+        raise Invalid(f"« {field} » doit être un fuseau horaire connu, par exemple « Europe/Paris ».", field=field)
+    return value
+
 
 _SETTING_RULES = {
     "votes_per_participant": lambda x, f: v.integer(x, f, lo=1, hi=100),
     "max_votes_per_idea": lambda x, f: v.integer(x, f, lo=1, hi=100),
     "vote_method": lambda x, f: v.choice(x, f, ("dots", "majority_judgment")),
     "private_brainstorm": v.boolean,
+    "moderation": lambda x, f: v.choice(x, f, ("off", "pre")),
     "anonymous": v.boolean,
     "reveal_votes": lambda x, f: v.choice(x, f, ("live", "end")),
     "hand_order": lambda x, f: v.choice(x, f, ("fifo", "alternate")),
+    "minutes_editors": lambda x, f: v.choice(x, f, ("everyone", "facilitators")),
+    "minutes_locked": v.boolean,
+    "timezone": _zone_setting,
+    "colleges": colleges.clean_colleges,  # [{id, name, weight}], none by default (docs/votes.md)
 }
 
 
@@ -75,7 +93,7 @@ def get_workshop(code: str) -> Workshop:
     return workshop
 
 
-def _fields(data: dict, creating: bool) -> dict:
+def _fields(data: dict, creating: bool, user: User | None = None) -> dict:
     """Validate the creation/patch fields of docs/protocol.md §2; only keys present are returned."""
     out = {}
     if creating or "title" in data:
@@ -95,7 +113,7 @@ def _fields(data: dict, creating: bool) -> dict:
     if "retention_months" in data:
         out["retention_months"] = v.integer(data["retention_months"], "retention_months", lo=1, hi=60)
     if "territory" in data and data["territory"] not in (None, ""):
-        out["territory_id"] = territory_id(data["territory"])
+        out["territory"] = resolve_territory(data["territory"], user)  # an admin may name a new one
     return out
 
 
@@ -109,10 +127,12 @@ def _columns(value) -> list[str]:
 def create_workshop(user: User, data: dict) -> Workshop:
     """Create a workshop led by `user`, columns from the theme unless given. Raises Invalid."""
     v.mapping(data)
-    fields = _fields(data, creating=True)
+    fields = _fields(data, creating=True, user=user)
     theme = THEMES[fields["theme"]]
     fields.setdefault("prompt", theme["prompt"])
     settings = clean_settings({} if data.get("settings") is None else data["settings"])
+    if fields.get("starts_at") is not None:  # typed on the workshop's clock
+        fields["starts_at"] = to_utc(fields["starts_at"], zone_name_of(settings))
     titles = _columns(data["columns"]) if data.get("columns") is not None else theme["columns"]
     workshop = Workshop(code=_unused_code(), settings=settings, created_by_id=user.id, hands={}, **fields)
     workshop.facilitators.append(user)
@@ -135,12 +155,14 @@ def update_workshop(actor: Actor, data: dict) -> dict:
     v.mapping(data)
 
     def apply(workshop: Workshop) -> dict:
-        for key, value in _fields(data, creating=False).items():
+        for key, value in _fields(data, creating=False, user=actor.user).items():
             setattr(workshop, key, value)
         if "settings" in data:
             settings = clean_settings(data["settings"], workshop.settings)
             vote_service.check_ballot_change(workshop, settings)
             workshop.settings = settings
+        if data.get("starts_at") and workshop.starts_at is not None:  # typed on the workshop's clock
+            workshop.starts_at = to_utc(workshop.starts_at, zone_name_of(workshop.settings))
         if data.get("columns") is not None:
             _replace_columns(workshop, _columns(data["columns"]))
         db.session.flush()
@@ -166,6 +188,11 @@ def columns_of(workshop: Workshop) -> list[dict]:
     return [c.to_dict() for c in workshop.columns]
 
 
+def _iso_local(moment, settings: dict) -> str | None:
+    """ISO 8601 with the offset of the workshop's clock: "2026-03-12T15:30:00+01:00"."""
+    return local(moment, zone_name_of(settings)).isoformat() if moment else None
+
+
 def workshop_info(workshop: Workshop) -> dict:
     timer = None
     if workshop.timer_ends_at:
@@ -176,7 +203,7 @@ def workshop_info(workshop: Workshop) -> dict:
         "theme": workshop.theme,
         "prompt": workshop.prompt,
         "mode": workshop.mode,
-        "starts_at": workshop.starts_at.isoformat() if workshop.starts_at else None,
+        "starts_at": _iso_local(workshop.starts_at, workshop.settings),
         "location": workshop.location,
         "organiser": workshop.organiser,
         "territory": workshop.territory.name if workshop.territory else None,
@@ -184,6 +211,7 @@ def workshop_info(workshop: Workshop) -> dict:
         "settings": workshop.settings,
         "phase": workshop.phase,
         "timer": timer,
+        "focus": workshop.present_focus,  # what the projector zooms on (services/workshop/presenter.py)
     }
 
 
@@ -195,6 +223,7 @@ def join_workshop(code: str, data: dict) -> tuple[Participant, str]:
     name = v.text(data.get("name"), "name", max_len=80)
     organisation = v.text(data.get("organisation"), "organisation", min_len=0, max_len=120, required=False)
     attendance = v.choice(data.get("attendance", "remote"), "attendance", ("room", "remote"))
+    college = colleges.find_college(workshop.settings, data.get("college"))  # issue 17: optional
     token = secrets.token_urlsafe(32)
     participant = Participant(
         workshop_id=workshop.id,
@@ -202,9 +231,12 @@ def join_workshop(code: str, data: dict) -> tuple[Participant, str]:
         organisation=organisation,
         attendance=attendance,
         token_hash=hash_token(token),
+        college=college,
     )
     with transaction():
         db.session.add(participant)
+        if workshop.phase == "vote":  # "27 / 40 ont voté": one more present
+            participation_changed(workshop.id)
     return participant, token
 
 
@@ -226,3 +258,24 @@ def workshops_of(user: User) -> list[Workshop]:
         .order_by(Workshop.starts_at.desc().nulls_last(), Workshop.id.desc())
     )
     return list(db.session.execute(stmt).scalars())
+
+
+# What a duplicate takes from its model (issue 14): the setup, never the session's content.
+DUPLICATED = ("theme", "prompt", "territory_id", "location", "organiser", "mode", "retention_months")
+
+
+def duplicate_workshop(actor: Actor, title=None) -> Workshop:
+    """A new workshop with this one's settings, columns, question and theme, led by the caller alone; no
+    ideas, participants, votes, minutes or date. Raises Forbidden, Invalid."""
+    require_facilitator(actor, "dupliquer l'atelier")
+    source = actor.workshop
+    if title is None:
+        title = f"{source.title} (copie)"[:200]
+    fields = {key: getattr(source, key) for key in DUPLICATED}
+    fields["title"] = v.text(title, "title", max_len=200)
+    workshop = Workshop(code=_unused_code(), settings=dict(source.settings), created_by_id=actor.user.id, hands={}, **fields)
+    workshop.facilitators.append(actor.user)
+    workshop.columns = [Column(title=c.title, position=c.position) for c in source.columns]
+    with transaction():
+        db.session.add(workshop)
+    return workshop

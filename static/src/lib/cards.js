@@ -1,6 +1,7 @@
 // One sticky note: its text, author, group, tallies and the tools this viewer may use now.
 import { h, option } from "./dom.js";
 import { COLORS, MENTIONS } from "./labels.js";
+import { actionMenu } from "./menu.js";
 
 /** What the viewer may do with this idea in the current phase (mirrors the server's rules). */
 export function rights(idea, state) {
@@ -24,6 +25,8 @@ function authorLabel(idea, state) {
 
 function tallyLabel(idea, state) {
   if (idea.votes === null || idea.votes === undefined) return null;
+  // Before the vote a "0 gommette" badge on every card is noise.
+  if (!idea.votes && ["setup", "brainstorm", "cluster"].includes(state.workshop.phase)) return null;
   if (state.workshop.settings.vote_method === "majority_judgment") {
     if (!idea.votes) return "Aucune mention";
     const grade = typeof idea.grade === "number" ? MENTIONS[idea.grade] : "—";
@@ -57,15 +60,14 @@ export function renderCard(idea, ctx) {
   const { state } = ctx;
   const can = rights(idea, state);
   const ui = ctx.ui(idea.id);
-  const group = idea.group_id ? state.groups.get(idea.group_id) : null;
   const tally = tallyLabel(idea, state);
+  const draggable = can.move || can.group;
   const card = h(
     "li",
     {
-      class: "card-idea" + (idea.mine ? " mine" : ""),
+      class: "card-idea" + (idea.mine ? " mine" : "") + (draggable ? " dnd-item" : "") + (idea.hidden ? " is-hidden" : "") + (idea.pending ? " is-pending" : ""),
       "data-testid": "idea-card",
-      dataset: { ideaId: String(idea.id), color: idea.color || "yellow" },
-      draggable: can.move ? "true" : null,
+      dataset: { ideaId: String(idea.id), color: idea.color || "yellow", kind: "idea" },
       "aria-label": `Idée : ${idea.text}`,
     },
     ui.editing ? editor(idea, ui, ctx) : h("p", { class: "idea-text" }, idea.text),
@@ -73,19 +75,44 @@ export function renderCard(idea, ctx) {
       "p",
       { class: "meta" },
       h("span", { class: "author" }, authorLabel(idea, state)),
-      group ? h("span", { class: "badge group-badge" }, `Groupe : ${group.label}`) : null,
+      idea.pending ? h("span", { class: "badge badge-pending", "data-testid": "idea-pending" }, "En attente de validation") : null,
+      idea.hidden ? h("span", { class: "badge badge-hidden", "data-testid": "idea-hidden" }, "Masquée aux participants") : null,
+      onScreen(idea, state) ? h("span", { class: "badge badge-focus", "data-testid": "on-screen" }, "À l'écran") : null,
       tally ? h("span", { class: "badge tally", "data-votes": String(idea.votes) }, tally) : null,
     ),
     idea.profile && idea.votes ? profileBar(idea.profile) : null,
   );
+  if (!ui.editing) {
+    const menu = actionMenu(menuItems(idea, can, ui, ctx), `Actions pour l'idée : ${short(idea.text)}`);
+    if (menu) card.querySelector(".meta").append(menu);
+  }
   const tools = h("div", { class: "tools" });
   if (can.vote) tools.append(...voteTools(idea, ctx));
-  if (can.group) tools.append(...groupTools(idea, ui, ctx));
-  if (can.move && state.columns.length > 1) tools.append(moveSelect(idea, ctx));
-  if (can.edit && !ui.editing) tools.append(...editTools(idea, ui, ctx));
+  if (ui.confirmDelete) tools.append(h("button", { type: "button", class: "danger", "data-key": "delete-confirm", onclick: () => ctx.act.remove(idea) }, "Confirmer la suppression"));
   if (can.promote && ctx.roadmaps().length) tools.append(...promoteTools(idea, ui, ctx));
   if (tools.childNodes.length) card.append(tools);
+  card.append(h("p", { class: "card-error", role: "alert", "data-testid": "card-error", hidden: ui.error ? null : true }, ui.error || ""));
   return card;
+}
+
+const onScreen = (idea, state) => Boolean(state.workshop.focus && state.workshop.focus.idea_id === idea.id);
+
+const short = (text) => (text.length > 60 ? `${text.slice(0, 57)}…` : text);
+
+/** The card's menu: only what this viewer may do now. */
+function menuItems(idea, can, ui, ctx) {
+  const { act, state } = ctx;
+  const fac = state.isFacilitator;
+  return [
+    can.edit ? { key: "edit", label: "Modifier", run: () => act.openEditor(idea), keepFocus: true } : null,
+    can.move && state.columns.length > 1 ? { key: "move", label: "Déplacer vers…", run: () => act.chooseColumn(idea), keepFocus: true } : null,
+    can.group ? { key: "group", label: "Regrouper avec…", run: () => act.chooseGroup(idea), keepFocus: true } : null,
+    can.group && idea.group_id ? { key: "ungroup", label: "Sortir du groupe", run: () => act.ungroup(idea) } : null,
+    fac && !idea.pending && !idea.hidden ? { key: "focus", label: onScreen(idea, state) ? "Ne plus projeter" : "Projeter cette idée", run: () => act.focus(onScreen(idea, state) ? {} : { idea_id: idea.id }) } : null,
+    fac && idea.pending ? { key: "approve", label: "Valider l'idée", run: () => act.approve(idea) } : null,
+    fac && !idea.pending ? { key: "hide", label: idea.hidden ? "Afficher aux participants" : "Masquer aux participants", run: () => act.hide(idea, !idea.hidden) } : null,
+    can.edit ? { key: "delete", label: "Supprimer", danger: true, run: () => act.askRemove(idea), keepFocus: true } : null,
+  ];
 }
 
 function editor(idea, ui, ctx) {
@@ -94,6 +121,12 @@ function editor(idea, ui, ctx) {
   const id = `edit-${idea.id}`;
   const area = h("textarea", { id, "data-key": "edit-text", maxlength: 500, rows: 3, value: ui.draft });
   area.addEventListener("input", () => (ui.draft = area.value));
+  area.addEventListener("keydown", (e) => {
+    if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
+      e.preventDefault();
+      ctx.act.edit(idea, ui.draft, ui.color);
+    } else if (e.key === "Escape") ctx.act.closeEditor(idea);
+  });
   const colors = h("select", { id: `${id}-color`, "data-key": "edit-color" },
     Object.entries(COLORS).map(([k, label]) => option(k, label, k === ui.color)));
   colors.addEventListener("change", () => (ui.color = colors.value));
@@ -102,6 +135,7 @@ function editor(idea, ui, ctx) {
     { class: "card-editor", onsubmit: (e) => { e.preventDefault(); ctx.act.edit(idea, ui.draft, ui.color); } },
     h("label", { for: id }, "Texte de l'idée"),
     area,
+    h("p", { class: "hint" }, "Entrée enregistre, Maj+Entrée va à la ligne, Échap annule."),
     h("label", { for: `${id}-color` }, "Couleur"),
     colors,
     h("div", { class: "tools" },
@@ -110,59 +144,37 @@ function editor(idea, ui, ctx) {
   );
 }
 
-function editTools(idea, ui, ctx) {
-  const edit = h("button", { type: "button", class: "secondary", "data-key": "edit", onclick: () => ctx.act.openEditor(idea) }, "Modifier");
-  const del = ui.confirmDelete
-    ? h("button", { type: "button", class: "danger", "data-key": "delete-confirm", onclick: () => ctx.act.remove(idea) }, "Confirmer la suppression")
-    : h("button", { type: "button", class: "secondary", "data-key": "delete", onclick: () => ctx.act.askRemove(idea) }, "Supprimer");
-  return [edit, del];
-}
-
-function moveSelect(idea, ctx) {
-  const id = `move-${idea.id}`;
-  const select = h("select", { id, "data-key": "move", class: "move-select" },
-    option("", "Déplacer vers…", true),
-    ctx.state.columns.filter((c) => c.id !== idea.column_id).map((c) => option(c.id, c.title)));
-  select.addEventListener("change", () => select.value && ctx.act.move(idea, Number(select.value)));
-  return h("span", { class: "tool" }, h("label", { for: id, class: "visually-hidden" }, "Déplacer vers une autre colonne"), select);
-}
-
-function groupTools(idea, ui, ctx) {
-  const id = `group-${idea.id}`;
-  if (ui.grouping) {
-    const input = h("input", { id, "data-key": "group-label", maxlength: 120, value: ui.groupLabel || "", placeholder: "Nom du groupe" });
-    input.addEventListener("input", () => (ui.groupLabel = input.value));
-    return [h("form", { class: "inline-form", onsubmit: (e) => { e.preventDefault(); ctx.act.newGroup(idea, input.value); } },
-      h("label", { for: id, class: "visually-hidden" }, "Nom du nouveau groupe"), input,
-      h("button", { type: "submit" }, "Créer le groupe"),
-      h("button", { type: "button", class: "secondary", onclick: () => ctx.act.cancelGroup(idea) }, "Annuler"))];
-  }
-  const select = h("select", { id, "data-key": "group", class: "group-select" },
-    option("", "Sans groupe", !idea.group_id),
-    [...ctx.state.groups.values()].map((g) => option(g.id, g.label, g.id === idea.group_id)),
-    option("__new", "Nouveau groupe…"));
-  select.addEventListener("change", () => ctx.act.group(idea, select.value));
-  return [h("span", { class: "tool" }, h("label", { for: id, class: "visually-hidden" }, "Groupe de l'idée"), select)];
-}
-
 function voteTools(idea, ctx) {
   const me = ctx.state.me;
+  const settings = ctx.state.workshop.settings;
   const given = me.my_votes[idea.id] ?? me.my_votes[String(idea.id)];
-  if (ctx.state.workshop.settings.vote_method === "majority_judgment") {
-    const id = `grade-${idea.id}`;
-    const select = h("select", { id, "data-key": "grade", class: "grade-select", "data-testid": "grade-select" },
-      option("", "— Ma mention —", given === undefined),
-      [6, 5, 4, 3, 2, 1, 0].map((g) => option(g, MENTIONS[g], given === g)));
-    select.addEventListener("change", () => ctx.act.grade(idea, select.value === "" ? null : Number(select.value)));
-    return [h("span", { class: "tool" }, h("label", { for: id }, "Ma mention"), select)];
-  }
+  if (settings.vote_method === "majority_judgment") return [gradeButtons(idea, given, ctx)];
   const mineCount = given || 0;
+  const cap = settings.max_votes_per_idea ?? 3;
+  // The cap of this idea is said on its card; a spent budget once, in the status bar (budget-note).
+  const capped = mineCount >= cap ? `Au plus ${cap} gommette${cap > 1 ? "s" : ""} par idée.` : null;
+  const spent = me.votes_left === 0 ? "Plus de gommettes : retirez-en une (−1) pour voter ailleurs." : null;
+  const reason = capped || spent;
+  const reasonId = capped ? `vote-reason-${idea.id}` : "budget-note";
   return [
-    h("button", { type: "button", "data-testid": "vote-button", "data-key": "vote", onclick: () => ctx.act.vote(idea) }, "+1 gommette"),
+    h("button", { type: "button", "data-testid": "vote-button", "data-key": "vote", "aria-disabled": reason ? "true" : null,
+      "aria-describedby": reason ? reasonId : null, onclick: () => (reason ? ctx.act.refuse(idea, reason) : ctx.act.vote(idea)) }, "+1 gommette"),
     h("button", { type: "button", class: "secondary", "data-testid": "vote-retract", "data-key": "unvote", disabled: mineCount ? null : true,
-      "aria-label": "Retirer une de mes gommettes", onclick: () => ctx.act.unvote(idea) }, "−1"),
+      "aria-label": "−1 : retirer une de mes gommettes", onclick: () => ctx.act.unvote(idea) }, "−1"),
     h("span", { class: "my-votes", "data-my-votes": String(mineCount) }, `Mes gommettes : ${mineCount}`),
+    capped ? h("span", { class: "vote-reason", id: reasonId, "data-testid": "vote-reason" }, capped) : null,
   ];
+}
+
+/** Majority judgment: the seven mentions as a row of labelled buttons (the chosen one pressed). */
+function gradeButtons(idea, given, ctx) {
+  const id = `grade-${idea.id}`;
+  return h("div", { class: "grade-row", role: "group", "aria-labelledby": id, "data-testid": "grade-buttons" },
+    h("span", { id, class: "grade-label" }, "Ma mention"),
+    [6, 5, 4, 3, 2, 1, 0].map((g) => h("button", {
+      type: "button", class: `grade grade-btn-${g}`, "data-grade": String(g), "data-key": `grade-${g}`, "aria-pressed": given === g ? "true" : "false",
+      onclick: () => ctx.act.grade(idea, given === g ? null : g),
+    }, MENTIONS[g])));
 }
 
 function promoteTools(idea, ui, ctx) {

@@ -35,7 +35,7 @@ export function phaseHelp(phase, role, settings) {
         ? "Proposez vos idées : elles restent visibles de vous seul·e et de l'animation jusqu'à la fin du remue-méninges."
         : "Proposez vos idées dans les colonnes.";
     case "cluster":
-      return "Regroupez les idées proches : choisissez ou créez un groupe sur chaque carte.";
+      return "Regroupez les idées proches : glissez une carte sur une autre (ou menu ⋯ « Regrouper avec… »).";
     case "vote":
       if (settings.vote_method === "majority_judgment") return "Donnez une mention à chaque idée (de « À rejeter » à « Excellent »).";
       return `Votez : ${settings.votes_per_participant ?? 5} gommettes en tout, au plus ${settings.max_votes_per_idea ?? 3} par idée.`;

@@ -15,8 +15,9 @@ export class Connection {
    * onConnect / onDisconnect(reason): the socket opened / closed.
    * onStatus(state, message): connecting, reconnecting, offline (labels.js STATES).
    */
-  constructor({ code, events = {}, ackTimeout = ACK_TIMEOUT, idPrefix = "c", onStatus = noop, onConnect = noop, onDisconnect = noop }) {
-    Object.assign(this, { code, events, ackTimeout, idPrefix, onStatus, onConnect, onDisconnect });
+  constructor({ code, events = {}, ackTimeout = ACK_TIMEOUT, idPrefix = "c", onStatus = noop, onConnect = noop, onDisconnect = noop, auth = {} }) {
+    // auth: extra fields of the socket's auth, e.g. {presenter: TOKEN} for a presenter link (protocol.md §6).
+    Object.assign(this, { code, events, ackTimeout, idPrefix, onStatus, onConnect, onDisconnect, auth });
     this.netDown = typeof navigator !== "undefined" && navigator.onLine === false;
     this.offlineTimer = null;
   }
@@ -27,7 +28,7 @@ export class Connection {
 
   start() {
     this.socket = io({
-      auth: { workshop: this.code },
+      auth: { ...this.auth, workshop: this.code },
       transports: ["websocket", "polling"],
       tryAllTransports: true,
       autoConnect: !this.netDown,
@@ -99,8 +100,8 @@ export class Connection {
 }
 
 export class Live extends Connection {
-  constructor({ code, state, onSnapshot, onChange, onSynced, onStatus, onPresence, idPrefix }) {
-    super({ code, onStatus, idPrefix });
+  constructor({ code, state, onSnapshot, onChange, onSynced, onStatus, onPresence, idPrefix, auth }) {
+    super({ code, onStatus, idPrefix, auth });
     Object.assign(this, { state, onSnapshot, onChange, onSynced, onPresence });
     this.events = { event: (env) => this.receive(env), presence: (p) => this.onPresence(p) };
     this.buffer = [];

@@ -9,8 +9,19 @@ export function renderPhase(state) {
   el.dataset.phase = phase;
   document.getElementById("board").dataset.phase = phase;
   document.getElementById("phase-help").textContent = phaseHelp(phase, state.me.role, state.workshop.settings || {});
-  const select = document.querySelector('[data-testid="phase-select"]');
-  if (select && document.activeElement !== select) select.value = phase;
+}
+
+/**
+ * The phone's bottom bar shows phase, votes left and connection (the same elements as on a
+ * desktop, placed by CSS); this adds the one line that says why voting stopped, in the viewport.
+ */
+export function renderBottomBar(state) {
+  const el = document.getElementById("budget-note");
+  if (!el) return;
+  const dots = state.workshop.settings.vote_method !== "majority_judgment";
+  const spent = state.workshop.phase === "vote" && !state.isFacilitator && dots && state.me.votes_left === 0;
+  el.hidden = !spent;
+  el.textContent = spent ? "Toutes vos gommettes sont posées : retirez-en une (−1) pour voter ailleurs." : "";
 }
 
 export function renderStatus(state, message) {

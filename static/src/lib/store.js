@@ -21,6 +21,7 @@ export class BoardState {
     this.hands = snap.hands || { queue: [], speaking: null };
     this.me = { ...snap.me, my_votes: snap.me.my_votes || {} };
     this.seq = snap.seq;
+    this.participation = snap.participation || null;
     this.loaded = true;
   }
 
@@ -43,10 +44,28 @@ export class BoardState {
       case "idea.moved":
       case "idea.grouped":
       case "idea.promoted":
+      case "idea.hidden":
+      case "idea.shown":
+      case "idea.approved":
         return this.upsertIdea(d, env.type);
       case "idea.deleted":
         this.ideas.delete(d.id);
         return { kind: "removed", id: d.id };
+      case "group.updated":
+      case "group.merged":
+      case "group.moved":
+      case "group.deleted":
+        return this.applyBoard(d, env.type);
+      case "present.focused":
+        this.workshop.focus = d.focus || null;
+        return { kind: "focus" };
+      case "vote.participation":
+      case "participation.changed":
+        this.participation = { ...(this.participation || {}), ...d };
+        return { kind: "participation" };
+      case "participant.updated":
+      case "participant.removed":
+        return { kind: "participants", data: d, type: env.type };
       case "vote.tally":
         return { kind: "tally", ids: this.applyTallies(d) };
       case "phase.changed":
@@ -58,9 +77,11 @@ export class BoardState {
       case "timer.stopped":
         this.workshop.timer = null;
         return { kind: "timer" };
-      case "hands.changed":
+      case "hands.changed": {
+        const before = this.hands.speaking;
         this.hands = { queue: d.queue || [], speaking: d.speaking || null };
-        return { kind: "hands" };
+        return { kind: "hands", before };
+      }
       case "workshop.updated":
         // Settings may change what this viewer is allowed to see: take a fresh snapshot.
         return { kind: "workshop", resync: true };
@@ -74,13 +95,73 @@ export class BoardState {
     const before = this.ideas.get(data.id);
     const idea = { ...(before || {}), ...data };
     idea.mine = Boolean(data.mine ?? before?.mine);
-    if (data.group) this.groups.set(data.group.id, data.group);
+    // An idea event carries the whole idea, where `hidden` and `pending` appear only when true.
+    idea.hidden = Boolean(data.hidden);
+    idea.pending = Boolean(data.pending);
+    if (data.group) this.groups.set(data.group.id, { ...this.groups.get(data.group.id), ...data.group });
     delete idea.group;
+    if (idea.group_id && !this.groups.has(idea.group_id)) this.groups.set(idea.group_id, { id: idea.group_id, label: "Groupe" });
     this.ideas.set(idea.id, idea);
-    return { kind: "idea", id: idea.id, created: !before && type === "idea.created" };
+    // Where the idea was and is: a change of column or group redraws the columns, not one card.
+    const moved = !before || before.column_id !== idea.column_id || before.group_id !== idea.group_id || before.position !== idea.position;
+    return { kind: "idea", id: idea.id, moved, created: !before && type === "idea.created" };
+  }
+
+  /**
+   * A change of groups (docs/protocol.md §7.1): `group` / `into` ({id, label}) are added or renamed,
+   * `ideas` carry the new place of ideas this client already has, `group_id` of group.merged and
+   * group.deleted is gone.
+   */
+  applyBoard(d, type) {
+    for (const g of [d.group, d.into]) if (g && typeof g.id === "number") this.groups.set(g.id, { ...this.groups.get(g.id), ...g });
+    for (const part of Array.isArray(d.ideas) ? d.ideas : []) {
+      const idea = part && this.ideas.get(part.id);
+      if (idea) this.ideas.set(idea.id, { ...idea, ...part });
+    }
+    if ((type === "group.merged" || type === "group.deleted") && typeof d.group_id === "number") {
+      for (const idea of this.ideas.values()) if (idea.group_id === d.group_id) idea.group_id = null;
+      this.groups.delete(d.group_id);
+    }
+    return { kind: "board", type };
+  }
+
+  ideasOfGroup(groupId) {
+    return [...this.ideas.values()].filter((i) => i.group_id === groupId).sort(byPlace(this));
+  }
+
+  /**
+   * The column a group's stack stands in: where most of its ideas are; on a tie, the leftmost.
+   * Every client computes the same answer from the same state.
+   */
+  groupColumn(groupId) {
+    const count = new Map();
+    for (const i of this.ideas.values()) if (i.group_id === groupId) count.set(i.column_id, (count.get(i.column_id) || 0) + 1);
+    let best = null;
+    for (const c of this.columns) if (count.has(c.id) && (best === null || count.get(c.id) > count.get(best))) best = c.id;
+    return best;
+  }
+
+  /** What a column shows, in order: lone ideas and group stacks, each at its first position. */
+  itemsIn(columnId) {
+    const items = [];
+    const seen = new Set();
+    for (const idea of this.ideasIn(columnId)) {
+      if (!idea.group_id) items.push({ kind: "idea", idea, position: idea.position });
+    }
+    for (const idea of this.ideas.values()) {
+      const g = idea.group_id;
+      if (!g || seen.has(g)) continue;
+      seen.add(g);
+      if (this.groupColumn(g) !== columnId) continue;
+      const ideas = this.ideasOfGroup(g);
+      const here = ideas.filter((i) => i.column_id === columnId);
+      items.push({ kind: "group", group: this.groups.get(g) || { id: g, label: "Groupe" }, ideas, position: Math.min(...here.map((i) => i.position)) });
+    }
+    return items.sort((a, b) => a.position - b.position || itemId(a) - itemId(b));
   }
 
   applyTallies(d) {
+    if (d.participation && typeof d.participation === "object") this.participation = d.participation;
     const rows = Array.isArray(d.tallies) ? d.tallies : [d];
     const ids = [];
     for (const row of rows) {
@@ -105,7 +186,19 @@ export class BoardState {
       .sort((a, b) => a.position - b.position || a.id - b.id);
   }
 
+  column(columnId) {
+    return this.columns.find((c) => c.id === columnId);
+  }
+
   get isFacilitator() {
     return this.me.role === "facilitator";
   }
+}
+
+const itemId = (item) => (item.kind === "idea" ? item.idea.id : item.ideas[0].id);
+
+/** Ideas of a stack: by column (left to right), then by position. */
+function byPlace(state) {
+  const col = (id) => state.columns.findIndex((c) => c.id === id);
+  return (a, b) => col(a.column_id) - col(b.column_id) || a.position - b.position || a.id - b.id;
 }

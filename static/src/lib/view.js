@@ -1,17 +1,19 @@
-// The columns of cards: full redraw on a snapshot, one card at a time on events,
-// drag and drop between columns (the per-card "Déplacer vers…" select is the keyboard way).
+// The columns of cards, drawn from the state alone: lone cards and group stacks in each column,
+// the column chips (filter and drop target), the filters. Every client draws groups from the same
+// events, so a group made anywhere shows everywhere at once. Dragging lives in ./dnd.js.
 import { h, option } from "./dom.js";
 import { renderCard, renderPending } from "./cards.js";
+import { BoardDnd } from "./dnd.js";
+import { actionMenu } from "./menu.js";
 
 export class ColumnsView {
   constructor(root, ctx) {
     this.root = root; // #columns
     this.ctx = ctx;
-    this.dragged = null;
-    root.addEventListener("dragstart", (e) => this.dragStart(e));
-    root.addEventListener("dragend", () => this.dragEnd());
-    root.addEventListener("dragover", (e) => this.dragOver(e));
-    root.addEventListener("drop", (e) => this.drop(e));
+    this.chips = document.getElementById("column-chips");
+    this.filter = { mine: false, unvoted: false, column: null };
+    this.dirty = false;
+    this.dnd = new BoardDnd(this, ctx);
   }
 
   list(columnId) {
@@ -22,38 +24,90 @@ export class ColumnsView {
     return this.root.querySelector(`li[data-idea-id="${id}"]`);
   }
 
-  /** Rebuild everything (after a snapshot): columns, cards, unsent ideas. */
-  renderAll() {
-    const { state } = this.ctx;
-    this.root.replaceChildren(
-      ...state.columns.map((c) =>
-        h("section", { class: "column", dataset: { columnId: String(c.id) }, "aria-labelledby": `col-${c.id}` },
-          h("h2", { id: `col-${c.id}` }, c.title),
-          h("ul", { class: "cards", dataset: { columnId: String(c.id) } },
-            state.ideasIn(c.id).map((i) => renderCard(i, this.ctx)))),
-      ),
-    );
-    this.renderPending();
+  stackEl(groupId) {
+    return this.root.querySelector(`li.stack[data-group-id="${groupId}"]`);
   }
 
-  /** Redraw one idea in place and put it where its column and position say. */
-  renderIdea(id) {
-    const idea = this.ctx.state.ideas.get(id);
-    const old = this.cardEl(id);
-    if (!idea) {
-      if (old) old.remove();
+  /** Rebuild everything from the state (snapshot, structural change, end of a drag). */
+  renderAll() {
+    if (this.dnd.dragging) {
+      this.dirty = true;
       return;
     }
-    const list = this.list(idea.column_id);
-    if (!list) return;
+    this.dirty = false;
+    const { state } = this.ctx;
+    const restore = keepFocus(this.root);
+    const scroll = [...this.root.querySelectorAll("ul.cards")].map((el) => [el.dataset.columnId, el.parentNode.scrollTop]);
+    this.root.replaceChildren(...state.columns.map((c) => this.column(c)));
+    for (const [id, top] of scroll) {
+      const section = this.list(id)?.parentNode;
+      if (section) section.scrollTop = top;
+    }
+    this.renderPending();
+    this.renderChips();
+    this.applyFilter();
+    this.dnd.attach();
+    restore();
+  }
+
+  column(c) {
+    const { state } = this.ctx;
+    const items = state.itemsIn(c.id);
+    const count = items.reduce((n, it) => n + (it.kind === "idea" ? 1 : it.ideas.length), 0);
+    return h("section", { class: "column", dataset: { columnId: String(c.id) }, "aria-labelledby": `col-${c.id}` },
+      h("h2", { id: `col-${c.id}` }, c.title, " ", h("span", { class: "count" }, `(${count})`)),
+      h("ul", { class: "cards", dataset: { columnId: String(c.id) }, "aria-label": `Cartes de la colonne ${c.title}` },
+        items.map((it) => (it.kind === "idea" ? renderCard(it.idea, this.ctx) : this.stack(it, c.id)))));
+  }
+
+  /** A group: one stack with its label, its count, a menu, and its cards (unless collapsed). */
+  stack(item, columnId) {
+    const { state, act } = this.ctx;
+    const g = item.group;
+    const ui = this.ctx.ui(`g${g.id}`);
+    const collapsed = Boolean(ui.collapsed);
+    const n = item.ideas.length;
+    const fac = state.isFacilitator;
+    const canGroup = state.workshop.phase !== "closed" && (fac || state.workshop.phase === "cluster");
+    const listId = `stack-cards-${g.id}`;
+    const label = ui.renaming
+      ? renameForm(g, ui, act)
+      : h("h3", { class: "stack-label", id: `stack-label-${g.id}` }, g.label);
+    const menu = actionMenu([
+      canGroup ? { key: "rename", label: "Renommer le groupe", run: () => act.renameGroup(g), keepFocus: true } : null,
+      canGroup && state.columns.length > 1 ? { key: "move", label: "Déplacer le groupe vers…", run: () => act.chooseGroupColumn(g), keepFocus: true } : null,
+      canGroup && state.groups.size > 1 ? { key: "merge", label: "Fusionner avec…", run: () => act.chooseMerge(g), keepFocus: true } : null,
+      canGroup ? { key: "ungroup-all", label: "Défaire le groupe", run: () => act.dissolve(g) } : null,
+      fac ? { key: "focus", label: state.workshop.focus?.group_id === g.id ? "Ne plus projeter" : "Projeter ce groupe",
+        run: () => act.focus(state.workshop.focus?.group_id === g.id ? {} : { group_id: g.id }) } : null,
+    ], `Actions pour le groupe ${g.label}`, `stack-menu-${g.id}`, "stack-menu");
+    return h("li", {
+      class: "stack" + (canGroup ? " dnd-item" : "") + (collapsed ? " collapsed" : ""),
+      dataset: { groupId: String(g.id), kind: "group", position: String(item.position) },
+      "data-testid": "board-stack", "data-count": String(n), "aria-labelledby": `stack-label-${g.id}`,
+    },
+    h("div", { class: "stack-head" },
+      h("button", { type: "button", class: "stack-toggle", "data-key": `stack-toggle-${g.id}`, "aria-expanded": collapsed ? "false" : "true",
+        "aria-controls": listId, "aria-label": `${collapsed ? "Déplier" : "Replier"} le groupe ${g.label}`,
+        onclick: () => { ui.collapsed = !collapsed; this.renderAll(); } }, h("span", { "aria-hidden": "true" }, collapsed ? "▸" : "▾")),
+      label,
+      h("span", { class: "stack-count", "data-testid": "stack-count" }, `${n} idée${n > 1 ? "s" : ""}`),
+      state.workshop.focus?.group_id === g.id ? h("span", { class: "badge badge-focus", "data-testid": "on-screen" }, "À l'écran") : null,
+      menu),
+    h("ul", { class: "stack-cards", id: listId, hidden: collapsed ? true : null, dataset: { groupId: String(g.id), columnId: String(columnId) },
+      "aria-label": `Idées du groupe ${g.label}` }, collapsed ? [] : item.ideas.map((i) => renderCard(i, this.ctx))));
+  }
+
+  /** Redraw one idea in place when only its content changed; anything structural redraws all. */
+  renderIdea(id, structural = false) {
+    const idea = this.ctx.state.ideas.get(id);
+    const old = this.cardEl(id);
+    if (structural || !idea || !old || this.dnd.dragging) return this.renderAll();
+    const restore = keepFocus(old);
     const fresh = renderCard(idea, this.ctx);
-    const restore = focusOf(old);
-    if (old) old.remove();
-    const siblings = this.ctx.state.ideasIn(idea.column_id);
-    const next = siblings[siblings.findIndex((i) => i.id === id) + 1];
-    const before = (next && this.cardEl(next.id)) || list.querySelector('[data-testid="pending-idea"]');
-    list.insertBefore(fresh, before && before.parentNode === list ? before : null);
-    restore(fresh);
+    old.replaceWith(fresh);
+    this.applyFilter();
+    restore();
   }
 
   renderPending() {
@@ -65,78 +119,89 @@ export class ColumnsView {
     }
   }
 
-  dragStart(e) {
-    const card = e.target.closest && e.target.closest("li[data-idea-id][draggable]");
-    if (!card) return;
-    this.dragged = Number(card.dataset.ideaId);
-    card.classList.add("dragging");
-    e.dataTransfer.effectAllowed = "move";
-    e.dataTransfer.setData("text/plain", String(this.dragged));
+  /** One chip per column: shows only that column when pressed, and takes a dropped card or stack. */
+  renderChips() {
+    if (!this.chips) return;
+    const { state } = this.ctx;
+    const chip = (id, title) => {
+      const pressed = String(this.filter.column) === String(id);
+      return h("div", { class: "chip" + (id === null ? " chip-all" : ""), dataset: id === null ? {} : { columnId: String(id) } },
+        h("button", { type: "button", "aria-pressed": pressed ? "true" : "false", "data-testid": id === null ? "filter-all" : "column-chip", title,
+          onclick: () => { this.filter.column = id; this.renderChips(); this.applyFilter(); } }, title));
+    };
+    this.chips.replaceChildren(chip(null, "Toutes"), ...state.columns.map((c) => chip(c.id, c.title)));
+    this.dnd.attach();
   }
 
-  dragEnd() {
-    this.root.querySelectorAll(".dragging, .drop-target").forEach((el) => el.classList.remove("dragging", "drop-target"));
-    this.dragged = null;
+  setFilter(name, value) {
+    this.filter[name] = value;
+    this.applyFilter();
   }
 
-  dragOver(e) {
-    const column = this.dragged !== null && e.target.closest && e.target.closest("section.column");
-    if (!column) return;
-    e.preventDefault();
-    this.root.querySelectorAll(".drop-target").forEach((el) => el !== column && el.classList.remove("drop-target"));
-    column.classList.add("drop-target");
-  }
-
-  drop(e) {
-    const column = this.dragged !== null && e.target.closest && e.target.closest("section.column");
-    if (!column) return;
-    e.preventDefault();
-    const columnId = Number(column.dataset.columnId);
-    const position = this.dropPosition(columnId, e.clientY);
-    const idea = this.ctx.state.ideas.get(this.dragged);
-    this.dragEnd();
-    if (idea) this.ctx.act.move(idea, columnId, position);
-  }
-
-  /** A position between the neighbours of the drop point (positions are floats on the server). */
-  dropPosition(columnId, y) {
-    const others = this.ctx.state.ideasIn(columnId).filter((i) => i.id !== this.dragged);
-    const index = others.findIndex((i) => {
-      const el = this.cardEl(i.id);
-      if (!el) return false;
-      const box = el.getBoundingClientRect();
-      return y < box.top + box.height / 2;
-    });
-    if (index === -1) return others.length ? others[others.length - 1].position + 1 : 1;
-    const after = others[index].position;
-    const before = index > 0 ? others[index - 1].position : after - 1;
-    return (before + after) / 2;
+  /** Filters hide, never remove: a hidden card still takes events and comes back as it is. */
+  applyFilter() {
+    const { state } = this.ctx;
+    const f = this.filter;
+    const voting = state.workshop.phase === "vote" && !state.isFacilitator;
+    for (const section of this.root.querySelectorAll("section.column")) {
+      section.hidden = f.column !== null && section.dataset.columnId !== String(f.column);
+    }
+    for (const card of this.root.querySelectorAll('li[data-testid="idea-card"]')) {
+      const idea = state.ideas.get(Number(card.dataset.ideaId));
+      if (!idea) continue;
+      const given = state.me.my_votes[idea.id] ?? state.me.my_votes[String(idea.id)];
+      card.hidden = (f.mine && !idea.mine) || (f.unvoted && voting && given !== undefined && given !== 0);
+    }
+    for (const stack of this.root.querySelectorAll("li.stack")) {
+      const cards = stack.querySelectorAll('li[data-testid="idea-card"]');
+      stack.hidden = (f.mine || f.unvoted) && cards.length > 0 && [...cards].every((c) => c.hidden);
+    }
+    const shown = this.root.querySelectorAll('li[data-testid="idea-card"]:not([hidden])').length;
+    const status = document.getElementById("filter-status");
+    if (status) status.textContent = f.mine || f.unvoted || f.column !== null ? `${shown} idée${shown > 1 ? "s" : ""} affichée${shown > 1 ? "s" : ""}` : "";
   }
 }
 
-/** Keep focus (and the caret) on the same control when a card is redrawn under the user. */
-function focusOf(old) {
+function renameForm(g, ui, act) {
+  const id = `rename-${g.id}`;
+  const input = h("input", { id, "data-key": `rename-${g.id}`, maxlength: 120, value: ui.label ?? g.label });
+  input.addEventListener("input", () => (ui.label = input.value));
+  input.addEventListener("keydown", (e) => {
+    if (e.key === "Escape") act.cancelRename(g);
+  });
+  return h("form", { class: "inline-form rename-form", onsubmit: (e) => { e.preventDefault(); act.saveRename(g, input.value); } },
+    h("label", { for: id, class: "visually-hidden" }, "Nom du groupe"), input,
+    h("button", { type: "submit" }, "Renommer"),
+    h("button", { type: "button", class: "secondary", onclick: () => act.cancelRename(g) }, "Annuler"));
+}
+
+/**
+ * Keep focus (and the caret) on the same control when cards are redrawn under the user — and an open
+ * menu open, on the same item: in a busy room the board is redrawn while someone is choosing.
+ */
+function keepFocus(scope) {
   const active = document.activeElement;
-  if (!old || !active || !old.contains(active) || !active.dataset.key) return () => {};
-  const key = active.dataset.key;
+  if (!scope || !active || !scope.contains(active)) return () => {};
+  const menu = active.getAttribute("role") === "menuitem" ? active.closest(".card-menu") : null;
+  const key = menu ? menu.querySelector(".menu-button").dataset.key : active.dataset.key;
+  if (!key) return () => {};
+  const owner = active.closest("li[data-idea-id], li.stack[data-group-id]");
+  const ownerSel = owner ? (owner.dataset.ideaId ? `li[data-idea-id="${owner.dataset.ideaId}"]` : `li.stack[data-group-id="${owner.dataset.groupId}"]`) : null;
+  const action = menu ? active.dataset.action : null;
   const range = typeof active.selectionStart === "number" ? [active.selectionStart, active.selectionEnd] : null;
-  return (fresh) => {
-    const el = fresh.querySelector(`[data-key="${key}"]`);
+  return () => {
+    const root = document.getElementById("columns");
+    const within = ownerSel ? root.querySelector(ownerSel) : root;
+    const el = within && within.querySelector(`[data-key="${key}"]`);
     if (!el) return;
+    if (action) {
+      el.click(); // reopens the menu on its first item
+      el.parentNode.querySelector(`[data-action="${action}"]`)?.focus();
+      return;
+    }
     el.focus();
     if (range && el.setSelectionRange) el.setSelectionRange(...range);
   };
-}
-
-/** The list of groups with how many ideas each holds. */
-export function renderGroups(panel, state) {
-  const counts = new Map();
-  for (const idea of state.ideas.values()) if (idea.group_id) counts.set(idea.group_id, (counts.get(idea.group_id) || 0) + 1);
-  const groups = [...state.groups.values()].filter((g) => counts.has(g.id));
-  panel.hidden = groups.length === 0;
-  const list = panel.querySelector("ul");
-  list.replaceChildren(...groups.map((g) => h("li", { dataset: { groupId: String(g.id) } },
-    h("strong", {}, g.label), ` — ${counts.get(g.id)} idée${counts.get(g.id) > 1 ? "s" : ""}`)));
 }
 
 /** The column choice of the idea form, kept in step with the board's columns. */

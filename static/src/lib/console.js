@@ -1,0 +1,263 @@
+// The facilitator's console: phases that cannot misfire (explicit buttons, a confirmation when a
+// change reveals something, no change on an arrow key), the join code, the projector link, the
+// results, undo, live participation during a vote, and the participants panel.
+import { announce, h } from "./dom.js";
+import { PHASES } from "./labels.js";
+import { confirmDialog } from "./menu.js";
+
+export const ORDER = ["setup", "brainstorm", "cluster", "vote", "discuss", "closed"];
+const $ = (id) => document.getElementById(id);
+
+/** What moving from one phase to another would show that is hidden now (null: nothing). */
+export function reveals(from, to, settings) {
+  const early = (p) => p === "setup" || p === "brainstorm";
+  const out = [];
+  if (settings.private_brainstorm !== false && early(from) && !early(to)) {
+    out.push("toutes les idées du remue-méninges privé deviendront visibles de tous les participants");
+  }
+  if (settings.reveal_votes === "end" && from === "vote" && to !== "vote") out.push("les votes cachés seront révélés à tous");
+  return out.length ? out : null;
+}
+
+export class FacilitatorConsole {
+  constructor({ state, command, code, showError }) {
+    Object.assign(this, { state, command, code, showError });
+    this.select = document.querySelector('[data-testid="phase-select"]');
+    this.next = document.querySelector('[data-testid="phase-next"]');
+    this.people = new Map(); // id → participant from the API, merged with presence
+    this.online = new Set();
+    this.wire();
+  }
+
+  wire() {
+    // A closed <select> changes its value on arrow keys, Home/End and typed letters: none of these
+    // may change the live phase. The choice is made in the opened list (Alt+↓, Espace, a click).
+    this.select.addEventListener("keydown", (e) => {
+      const opens = e.key === " " || e.key === "Enter" || (e.altKey && e.key === "ArrowDown") || e.key === "F4";
+      if (!opens && (e.key.length === 1 || /^(Arrow|Page|Home|End)/.test(e.key))) e.preventDefault();
+    });
+    this.select.addEventListener("change", async () => {
+      const wanted = this.select.value;
+      this.select.value = this.state.workshop.phase; // until the server says so
+      await this.setPhase(wanted);
+    });
+    this.next.addEventListener("click", () => {
+      const i = ORDER.indexOf(this.state.workshop.phase);
+      if (i >= 0 && i < ORDER.length - 1) this.setPhase(ORDER[i + 1]);
+    });
+    $("presenter-link").addEventListener("click", () => this.openProjector(false));
+    $("presenter-new")?.addEventListener("click", () => this.openProjector(true));
+    $("board-undo").addEventListener("click", () => this.undo());
+    $("present-unfocus")?.addEventListener("click", async () => {
+      const ack = await this.command("present.focus", {}, "toast");
+      if (ack.ok) announce("L'écran de la salle montre tout le tableau.");
+    });
+    $("participants-refresh")?.addEventListener("click", () => this.loadParticipants());
+    const toggle = $("participants-toggle");
+    toggle?.addEventListener("click", () => {
+      const open = toggle.getAttribute("aria-expanded") !== "true";
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      $("participants-panel").hidden = !open;
+      if (open) this.loadParticipants();
+    });
+  }
+
+  async setPhase(to) {
+    const from = this.state.workshop.phase;
+    if (to === from) return;
+    const shown = reveals(from, to, this.state.workshop.settings || {});
+    if (shown) {
+      const ok = await confirmDialog({
+        title: `Passer à la phase « ${PHASES[to]} » ?`,
+        text: `En passant à « ${PHASES[to]} », ${shown.join(" et ")}. On ne peut pas les cacher de nouveau.`,
+        confirm: `Révéler et passer à « ${PHASES[to]} »`,
+      });
+      if (!ok) {
+        announce("Changement de phase annulé.");
+        return;
+      }
+    }
+    const ack = await this.command("phase.set", { phase: to });
+    if (ack.ok) this.state.workshop.phase = ack.phase || to;
+    this.render();
+  }
+
+  render() {
+    const phase = this.state.workshop.phase;
+    if (document.activeElement !== this.select) this.select.value = phase;
+    const i = ORDER.indexOf(phase);
+    const following = ORDER[i + 1];
+    this.next.disabled = !following;
+    this.next.textContent = following ? `Phase suivante : ${PHASES[following]}` : "Atelier clos";
+    this.renderParticipation();
+    const unfocus = $("present-unfocus");
+    if (unfocus) unfocus.hidden = !this.state.workshop.focus;
+  }
+
+  /** "27 / 40 ont voté" during the vote: counts only, never who voted for what. */
+  renderParticipation() {
+    const el = $("vote-progress");
+    const p = this.state.participation;
+    const voting = this.state.workshop.phase === "vote";
+    el.hidden = !voting || !p;
+    if (!voting || !p) return;
+    const total = p.present ?? p.participants ?? 0;
+    const voters = p.voters ?? 0;
+    const part = (x, label) => (x && typeof x.present === "number" && x.present ? `${label} ${x.voters} / ${x.present}` : null);
+    const detail = [part(p.room, "salle"), part(p.remote, "distance")].filter(Boolean).join(", ");
+    el.textContent = `${voters} / ${total} ont voté`;
+    el.title = detail;
+    el.setAttribute("aria-label", detail ? `${voters} sur ${total} ont voté (${detail})` : `${voters} sur ${total} ont voté`);
+    el.dataset.voters = String(voters);
+    el.dataset.participants = String(total);
+  }
+
+  async openProjector(fresh) {
+    const key = `fabrique:presenter:${this.code}`;
+    // Open the tab within the click (pop-up blockers), then point it at the link.
+    const tab = window.open("about:blank", "_blank");
+    let url = fresh ? null : sessionStorage.getItem(key);
+    if (!url) {
+      const r = await fetch(`/api/v1/workshops/${this.code}/presenter-link`, {
+        method: "POST", credentials: "same-origin", headers: { Accept: "application/json", "Content-Type": "application/json" }, body: "{}",
+      }).catch(() => null);
+      const body = r && r.ok ? await r.json().catch(() => null) : null;
+      url = body && body.url;
+      if (url) sessionStorage.setItem(key, url);
+    }
+    const target = url || `/w/${this.code}/present`;
+    if (tab) tab.location.href = target;
+    else window.open(target, "_blank", "noopener");
+    const out = $("presenter-url");
+    if (out && url) {
+      out.hidden = false;
+      out.querySelector("input").value = url;
+      if (fresh) announce("Nouveau lien du projecteur : l'ancien ne fonctionne plus.");
+    }
+  }
+
+  /** For 30 s after a board action, the undo button says which one it would take back. */
+  justDid(what) {
+    const button = $("board-undo");
+    button.textContent = `↶ Annuler ${what}`;
+    button.classList.add("undo-fresh");
+    clearTimeout(this.undoTimer);
+    this.undoTimer = setTimeout(() => {
+      button.textContent = "↶ Annuler";
+      button.classList.remove("undo-fresh");
+    }, 30000);
+  }
+
+  async undo() {
+    const ack = await this.command("board.undo", {}, "toast");
+    if (ack.ok) {
+      announce(ack.events ? "Dernière action annulée." : "Cette action ne peut plus avoir d'effet.");
+      clearTimeout(this.undoTimer);
+      $("board-undo").textContent = "↶ Annuler";
+      $("board-undo").classList.remove("undo-fresh");
+    }
+  }
+
+  // --- participants -------------------------------------------------------
+  presence(p) {
+    this.online = new Set((p.online || []).filter((x) => x.role !== "facilitator").map((x) => x.id));
+    for (const x of p.online || []) if (x.role !== "facilitator" && !this.people.has(x.id)) this.people.set(x.id, { ...x, online: true });
+    const count = $("participants-count");
+    if (count) count.textContent = String(this.online.size);
+    if (!$("participants-panel")?.hidden) this.renderParticipants();
+  }
+
+  participantsChanged() {
+    if (!$("participants-panel")?.hidden) this.loadParticipants();
+  }
+
+  async loadParticipants() {
+    const r = await fetch(`/api/v1/workshops/${this.code}/participants`, { credentials: "same-origin", headers: { Accept: "application/json" } }).catch(() => null);
+    const body = r && r.ok ? await r.json().catch(() => null) : null;
+    if (body && Array.isArray(body.participants)) {
+      this.people = new Map(body.participants.map((p) => [p.id, p]));
+      this.listed = true;
+    }
+    this.renderParticipants();
+  }
+
+  renderParticipants() {
+    const list = $("participants-list");
+    const people = [...this.people.values()].sort((a, b) => Number(this.isOnline(b)) - Number(this.isOnline(a)) || a.name.localeCompare(b.name, "fr"));
+    list.replaceChildren(...people.map((p) => this.person(p)));
+    $("participants-summary").textContent = `${this.online.size} en ligne sur ${people.length}`;
+  }
+
+  isOnline(p) {
+    return this.online.has(p.id) || (p.online && !this.listed);
+  }
+
+  person(p) {
+    const ui = (this.editing === p.id);
+    const where = p.attendance === "remote" ? "à distance" : "en salle";
+    const name = ui ? this.renameForm(p) : h("strong", {}, p.name);
+    return h("li", { class: "person" + (this.isOnline(p) ? " online" : ""), dataset: { participantId: String(p.id) }, "data-testid": "participant" },
+      h("span", { class: "dot", "aria-hidden": "true" }),
+      h("span", { class: "who" }, name, " ",
+        h("span", { class: "muted" }, [this.isOnline(p) ? "en ligne" : "hors ligne", where, p.organisation].filter(Boolean).join(" · "))),
+      ui ? null : h("span", { class: "person-tools" },
+        h("button", { type: "button", class: "secondary small", "aria-label": `Renommer ${p.name}`, onclick: () => { this.editing = p.id; this.renderParticipants(); $(`rename-p-${p.id}`)?.focus(); } }, "Renommer"),
+        // Scribe (issue 16): may write the minutes when only the facilitators may.
+        h("button", { type: "button", class: "secondary small", "aria-pressed": String(Boolean(p.scribe)), "data-testid": "participant-scribe",
+          "aria-label": `Secrétaire de séance : ${p.name}`, title: "Peut écrire le compte rendu quand il est réservé à l'animation", onclick: () => this.toggleScribe(p) }, "Secrétaire"),
+        h("button", { type: "button", class: "secondary small", "aria-label": `Retirer ${p.name}`, onclick: () => this.remove(p) }, "Retirer")));
+  }
+
+  async toggleScribe(p) {
+    const r = await this.api("PATCH", p.id, { scribe: !p.scribe });
+    if (!r) return;
+    const scribe = Boolean(r.participant && r.participant.scribe);
+    this.people.set(p.id, { ...p, scribe });
+    announce(scribe ? `${p.name} est secrétaire de séance.` : `${p.name} n'est plus secrétaire de séance.`);
+    this.renderParticipants();
+  }
+
+  renameForm(p) {
+    const input = h("input", { id: `rename-p-${p.id}`, maxlength: 80, value: p.name });
+    return h("form", { class: "inline-form", onsubmit: async (e) => {
+      e.preventDefault();
+      const r = await this.api("PATCH", p.id, { name: input.value.trim() });
+      if (r) {
+        this.people.set(p.id, { ...p, ...(r.participant || {}), name: (r.participant && r.participant.name) || input.value.trim() });
+        announce(`Participant renommé : ${input.value.trim()}.`);
+      }
+      this.editing = null;
+      this.renderParticipants();
+    } },
+    h("label", { for: input.id, class: "visually-hidden" }, `Nouveau nom de ${p.name}`), input,
+    h("button", { type: "submit", class: "small" }, "Enregistrer"),
+    h("button", { type: "button", class: "secondary small", onclick: () => { this.editing = null; this.renderParticipants(); } }, "Annuler"));
+  }
+
+  async remove(p) {
+    const ok = await confirmDialog({
+      title: `Retirer ${p.name} de l'atelier ?`,
+      text: "Sa connexion est coupée aussitôt et son lien ne fonctionne plus. Ses idées et ses votes restent.",
+      confirm: "Retirer", danger: true,
+    });
+    if (!ok) return;
+    if (await this.api("DELETE", p.id)) {
+      this.people.delete(p.id);
+      announce(`${p.name} a été retiré·e de l'atelier.`);
+      this.renderParticipants();
+    }
+  }
+
+  async api(method, id, body) {
+    const r = await fetch(`/api/v1/workshops/${this.code}/participants/${id}`, {
+      method, credentials: "same-origin", headers: { Accept: "application/json", "Content-Type": "application/json" },
+      body: body ? JSON.stringify(body) : undefined,
+    }).catch(() => null);
+    const data = r ? await r.json().catch(() => ({})) : null;
+    if (!r || !r.ok) {
+      this.showError((data && data.error) || "Action impossible : réessayez.");
+      return null;
+    }
+    return data;
+  }
+}

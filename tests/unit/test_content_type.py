@@ -1,0 +1,32 @@
+"""Every page, API answer and export a facilitator can reach names one charset in its Content-Type."""
+
+import re
+
+from tests.unit.roadmap_helpers import make_roadmap, voted_board, write_minutes
+
+
+def test_every_get_route_names_one_charset(app, client, auth, fac, join, facilitator):
+    voted_board(fac, join)
+    write_minutes(fac.workshop, "# Compte rendu\n\n/décision Un annuaire commun\n")
+    roadmap = make_roadmap(facilitator)
+    participant = join(fac.workshop, "Bob")
+    auth.login()
+    values = {
+        "code": fac.workshop.code,
+        "roadmap_id": roadmap.id,
+        "pid": participant.participant.id,
+        "action_id": 1,
+        "filename": "dist/board.js",
+    }
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods:
+            continue
+        url = re.sub(r"<(?:[^:>]+:)?([^>]+)>", lambda m: str(values[m.group(1)]), rule.rule)
+        suffixes = ["", "?format=csv", "?format=md", "?format=odt"] if url.endswith("export") else [""]
+        for suffix in suffixes:
+            response = client.get(url + suffix)
+            content_type = response.headers.get("Content-Type", "")
+            assert content_type.lower().count("charset") <= 1, (url + suffix, content_type)
+            checked += 1
+    assert checked > 40
