@@ -130,6 +130,8 @@ def demo_load():
     click.echo(f"  Animateur : {info['email']} / mot de passe : {info['password']}")
     for title, code in info["workshops"]:
         click.echo(f"  Atelier « {title} » — code {code}")
+    if info.get("day"):  # issue 21: the four ateliers and the plenary as one day
+        click.echo(f"  Journée « {info['day'][0]} » — code {info['day'][1]}")
 
 
 @demo.command("crowd")

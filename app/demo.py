@@ -12,7 +12,7 @@ from app.services.core.unit_of_work import transaction
 from app.services.workshop.ideas import create_idea
 from app.services.workshop.session import set_phase
 from app.services.workshop.workshops import DEFAULT_SETTINGS
-from models import Axis, Column, Roadmap, Territory, Workshop, db
+from models import Axis, Column, Day, Demarche, DemarcheSession, Roadmap, Territory, Workshop, db
 
 DEMO_EMAIL = "animation@fabrique.demo"
 DEMO_PASSWORD = "fabrique-demo-2024"
@@ -53,8 +53,8 @@ GPSEA_CITIES = [
 
 WORKSHOPS = [
     ("JEUXESS2", "Atelier JO 2024 : l'ESS dans les Jeux", "jo2024", "ESS2024", 9),
-    ("CPEPHEM3", "Coopératives éphémères : impliquer les étudiant·es", "cooperatives_ephemeres", "Coopaname", 10),
-    ("MECENAT4", "Mécénat de compétences", "mecenat_competences", "Probonolab et BGE ADIL", 11),
+    ("CPEPHEM3", "Coopératives éphémères : impliquer les étudiant·es", "cooperatives_ephemeres", "Coopaname", 9),
+    ("MECENAT4", "Mécénat de compétences : engager les salarié·es", "mecenat_competences", "Probonolab", 9),
     ("TRSPACE5", "Plénière tiers-lieux", "tiers_lieux", "CRESS Île-de-France et Plateau Urbain", 14),
 ]
 
@@ -85,9 +85,62 @@ def load_demo() -> dict:
             _territory(city, "commune", [], pemb)
         created = [_workshop(user, pemb, *spec) for spec in WORKSHOPS]
         _roadmap(user, gpsea)
+        created.append(_workshop(user, pemb, *BGE_ATELIER))
+        day = _day(user, pemb, created)
     _seed_board(user, created[0])
     _roadmap_actions(user, created[0])
-    return {"email": DEMO_EMAIL, "password": DEMO_PASSWORD, "workshops": [(w.title, w.code) for w in created]}
+    _process(user, pemb, day)
+    return {
+        "email": DEMO_EMAIL,
+        "password": DEMO_PASSWORD,
+        "workshops": [(w.title, w.code) for w in created],
+        "day": (day.title, day.code),
+    }
+
+
+# Issue 21: the 21 November programme as one day (four ateliers in parallel, the plenary), inside the PEMB process.
+BGE_ATELIER = (
+    "BGEADMC6",
+    "Mécénat de compétences : créer et reprendre une activité",
+    "mecenat_competences",
+    "BGE ADIL",
+    9,
+)
+DAY_CODE = "UPECJRNE"
+DAY_PROGRAMME = [
+    {"time": "9 h", "title": "Accueil et ouverture par l'EPT Paris Est Marne&Bois"},
+    {"time": "9 h 30", "title": "Quatre ateliers en parallèle : JO 2024 (ESS2024), coopératives éphémères (Coopaname), "
+     "mécénat de compétences (Probonolab, BGE ADIL)"},
+    {"time": "14 h", "title": "Plénière tiers-lieux, animée par la CRESS Île-de-France"},
+]  # fmt: skip
+PROCESS_TITLE = "Feuille de route ESS 2022 — Paris Est Marne&Bois"
+
+
+def _day(user, pemb: Territory, workshops: list[Workshop]) -> Day:
+    day = db.session.execute(select(Day).filter_by(code=DAY_CODE)).scalar_one_or_none()
+    if day is None:
+        day = Day(code=DAY_CODE, title="Journée ESS du 21 novembre à l'UPEC", date="2026-11-21", created_by_id=user.id)
+        day.location, day.territory, day.programme = "Université Paris-Est Créteil (UPEC)", pemb, DAY_PROGRAMME
+        day.facilitators.append(user)
+        db.session.add(day)
+        db.session.flush()
+    for workshop in workshops:
+        if workshop.day_id is None:
+            workshop.day_id = day.id
+            workshop.day_role = "plenary" if workshop.theme == "tiers_lieux" else "atelier"
+    return day
+
+
+def _process(user, pemb: Territory, day: Day) -> None:
+    if db.session.execute(select(Demarche).filter_by(title=PROCESS_TITLE)).scalar_one_or_none():
+        return
+    roadmap = db.session.execute(select(Roadmap).filter_by(created_by_id=user.id)).scalars().first()
+    with transaction():
+        process = Demarche(title=PROCESS_TITLE, territory=pemb, created_by_id=user.id)
+        process.roadmap_id = roadmap.id if roadmap else None
+        process.description = "Les 13 communes de l'EPT co-construisent leur feuille de route ESS, séance après séance."
+        process.sessions.append(DemarcheSession(position=1, day_id=day.id))
+        db.session.add(process)
 
 
 def _workshop(user, territory, code, title, theme, animator, hour) -> Workshop:

@@ -77,7 +77,7 @@ def actor_for(workshop: Workshop, token: str | None = None, user: User | None = 
             raise Unauthorized("Jeton d'animateur invalide ou expiré.")
         token = None
     if token:
-        participant = participant_for_token(token)
+        participant = participant_for_token(token, workshop)
         if participant.workshop_id != workshop.id:
             raise Forbidden("Ce jeton ne donne pas accès à cet atelier.")
         return Actor(workshop, participant=participant)
@@ -120,6 +120,12 @@ def find_workshop(code: str) -> Workshop:
     except NotFound:
         _wrong_code()
         raise
+
+
+def count_wrong_code() -> None:
+    """A wrong code typed elsewhere (a day's code, issue 21) counts like a wrong workshop code. Raises RateLimited
+    past the allowance."""
+    _wrong_code()
 
 
 def _wrong_code() -> None:

@@ -1,6 +1,7 @@
 """Persistent state. No Flask request, no Socket.IO here; methods never commit."""
 
 from models.base import db, utcnow
+from models.day import DAY_ROLES, Day, DayPass, Demarche, DemarcheSession, Restitution, day_facilitators
 from models.event import CommandResult, Connection, Event, Process
 from models.idea import BoardAction, Group, Idea, Vote
 from models.minutes import MinutesUpdate, MinutesVersion
@@ -11,6 +12,13 @@ from models.user import Invitation, UsedNonce, User
 from models.workshop import MODES, PHASES, Column, Workshop, workshop_facilitators
 
 __all__ = [
+    "DAY_ROLES",
+    "Day",
+    "DayPass",
+    "Demarche",
+    "DemarcheSession",
+    "Restitution",
+    "day_facilitators",
     "MODES",
     "PHASES",
     "Action",

@@ -36,6 +36,8 @@ class Idea(db.Model):
     pending: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # A plenary's copy of an atelier's idea (issue 21, restitution): the roadmap trace goes back through it.
+    source_idea_id: Mapped[int | None] = mapped_column(ForeignKey("ideas.id", ondelete="SET NULL"))
 
     author = relationship("Participant", lazy="joined")
     author_user = relationship("User", lazy="joined")

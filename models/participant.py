@@ -30,6 +30,8 @@ class Participant(db.Model):
     removed_at: Mapped[datetime | None]
     # Named by a facilitator to write the minutes when only facilitators may (setting minutes_editors).
     scribe: Mapped[bool] = mapped_column(default=False)
+    # Joined through a day's code (issue 21): one row per workshop entered, one person behind them.
+    day_pass_id: Mapped[int | None] = mapped_column(ForeignKey("day_passes.id", ondelete="SET NULL"), index=True)
 
     @property
     def is_table(self) -> bool:

@@ -47,8 +47,13 @@ class Workshop(db.Model):
     presenter_token_hash: Mapped[str | None] = mapped_column(String(64))
     # What the projector zooms on: {"idea_id": N} or {"group_id": N}, or None for the whole board.
     present_focus: Mapped[dict | None]
+    # A day's atelier or plenary (issue 21, models/day.py); capacity: places offered on the day's join page.
+    day_id: Mapped[int | None] = mapped_column(ForeignKey("days.id", ondelete="SET NULL"), index=True)
+    day_role: Mapped[str | None] = mapped_column(String(10))
+    capacity: Mapped[int | None]
 
     territory = relationship("Territory")
+    day = relationship("Day")  # issue 21
     # Loaded on demand: eager loading cost every participant command two extra queries
     # (the workshop is loaded, then reloaded under the row lock).
     facilitators = relationship("User", secondary=workshop_facilitators, lazy="select")

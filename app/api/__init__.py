@@ -48,6 +48,7 @@ def _origin_of(url: str | None) -> str | None:
 
 from app.api import (  # noqa: E402, F401
     accounts,
+    days,
     errors,
     hybrid,
     minutes,

@@ -11,4 +11,4 @@ def labels():
     return {"phase_labels": PHASE_LABELS, "phase_help": PHASE_HELP, "themes": THEMES}
 
 
-from app.main import minutes, present, privacy_pages, results, routes  # noqa: E402, F401
+from app.main import days, minutes, present, privacy_pages, results, routes  # noqa: E402, F401

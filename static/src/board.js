@@ -1,6 +1,6 @@
 // The live board (participants and facilitators). Entry point: wires the socket,
 // the state and the view together; the parts live in ./lib/.
-import { rights } from "./lib/cards.js";
+import { promoteForm, rights } from "./lib/cards.js";
 import { FacilitatorConsole } from "./lib/console.js";
 import { announce, newId } from "./lib/dom.js";
 import { MENTIONS, PHASES } from "./lib/labels.js";
@@ -60,7 +60,7 @@ async function command(name, payload = {}, where = payload.idea_id) {
   const ack = await live.send(name, { ...payload, client_id: newId() });
   if (!ack.ok) {
     if (typeof where === "number") cardError(where, ack.error.message);
-    else showError(ack.error);
+    else if (where !== "dialog") showError(ack.error);
   } else if (facilitator && UNDOABLE[name]) facilitator.justDid(UNDOABLE[name]);
   return ack;
 }
@@ -267,21 +267,60 @@ const act = {
     redraw(idea.id);
   },
   async roadmapChosen(idea, roadmapId) {
+    await act.loadAxes(roadmapId);
+    redraw(idea.id);
+  },
+  /** The axes of a roadmap, fetched once (the list of roadmaps does not carry them). */
+  async loadAxes(roadmapId) {
     const roadmap = roadmaps.find((r) => String(r.id) === String(roadmapId)) || roadmaps[0];
     if (roadmap && !roadmap.axes) {
-      const detail = await getJSON(`/api/v1/roadmaps/${roadmap.id}`);
-      roadmap.axes = (detail && detail.axes) || [];
+      roadmap.axes = roadmap.loading ? await roadmap.loading : null;
+      if (!roadmap.axes) {
+        roadmap.loading = getJSON(`/api/v1/roadmaps/${roadmap.id}`).then((detail) => (detail && detail.axes) || []);
+        roadmap.axes = await roadmap.loading;
+      }
     }
-    redraw(idea.id);
   },
   async promote(idea, p) {
     const payload = { idea_id: idea.id, roadmap_id: Number(p.roadmap), axis_id: Number(p.axis) };
     if (p.title.trim()) payload.title = p.title.trim();
-    const ack = await command("idea.promote", payload);
+    const ack = await command("idea.promote", payload); // refused (already an action's source…): said on the card
     if (ack.ok) {
-      announce("Idée promue dans la feuille de route.");
+      announce(`Idée promue : action « ${ack.action?.title || p.title} ».`);
       act.closePromote(idea);
     }
+  },
+  /** A whole group (all its ideas) becomes one action: `idea.promote` with `idea_ids` (docs/protocol.md §9). */
+  choosePromoteGroup(g) {
+    const ideas = state.ideasOfGroup(g.id);
+    if (!ideas.length || !roadmaps.length) return;
+    const p = { roadmap: String(roadmaps[0].id), axis: "", title: g.label.slice(0, 200) };
+    const error = h("p", { class: "card-error", role: "alert", "data-testid": "promote-error", hidden: true });
+    const dialog = choose({
+      title: `Promouvoir le groupe « ${g.label} »`,
+      hint: `Ses ${ideas.length} idées deviennent les sources d'une seule action de feuille de route.`,
+      returnTo: view.stackEl(g.id)?.querySelector(".menu-button"),
+      choices: [],
+      extra: (close) => [
+        promoteForm({
+          id: `promote-group-${g.id}`, p, ctx, submitLabel: "Promouvoir le groupe",
+          onSubmit: async () => {
+            const payload = { idea_ids: state.ideasOfGroup(g.id).map((i) => i.id), roadmap_id: Number(p.roadmap), axis_id: Number(p.axis) };
+            if (p.title.trim()) payload.title = p.title.trim();
+            const ack = await command("idea.promote", payload, "dialog");
+            if (ack.ok) {
+              close();
+              announce(`Groupe promu : ${payload.idea_ids.length} idées dans l'action « ${ack.action?.title || p.title} ».`);
+            } else {
+              error.textContent = ack.error.message;
+              error.hidden = false;
+            }
+          },
+        }),
+        error,
+      ],
+    });
+    dialog.querySelector("select")?.focus();
   },
   retry(clientId) {
     outbox.update(clientId, { error: null, sending: false });
@@ -343,7 +382,7 @@ async function getJSON(url) {
 
 /** Roadmaps a facilitator can promote into; without the endpoint the button stays hidden. */
 async function loadRoadmaps() {
-  const body = await getJSON("/api/v1/roadmaps");
+  const body = await getJSON("/api/v1/roadmaps?mine=1"); // only those this facilitator leads (docs/protocol.md §9)
   const list = Array.isArray(body) ? body : (body && (body.roadmaps || body.items)) || [];
   roadmaps = list.filter((r) => r && r.id !== undefined);
   if (state.workshop.phase === "discuss") view.renderAll();

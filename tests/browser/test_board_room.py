@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from tests.browser.a11y_helpers import axe_violations, describe
 from tests.browser.board_helpers import PHONE, card, drag, room, shot, stack, touch_drag
+from tests.server import PASSWORD
 
 
 @pytest.fixture
@@ -111,6 +112,7 @@ def test_a_phone_moves_its_card_to_another_column_by_dragging(live_server, open_
     workshop, fac, tokens, ideas = room(live_server, phase="brainstorm")
     code, target = workshop["code"], workshop["columns"][1]
     phone = open_page(code, "Chloé", **PHONE)
+    shot(phone, "phone-brainstorm-360x740")
     phone.get_by_test_id("idea-input").fill("Épicerie solidaire itinérante")
     phone.get_by_test_id("idea-submit").click()
     mine = card(phone, "Épicerie solidaire itinérante")
@@ -136,6 +138,9 @@ def test_the_phase_control_cannot_misfire(live_server, open_page):
     fac_page = open_page(code, facilitator=True)
     alice = open_page(code, "Alice")
     expect(alice.get_by_test_id("idea-card")).to_have_count(0)  # private brainstorm: nobody else's ideas
+    for page in (fac_page, alice):  # the idea form on top too: the columns still start high
+        tops = page.evaluate(COLUMN_TOPS)
+        assert tops and max(tops) <= 330, tops
     select = fac_page.get_by_test_id("phase-select")
     select.focus()
     for key in ("ArrowDown", "ArrowDown", "ArrowUp", "End", "Home", "PageDown", "c", "v"):
@@ -223,6 +228,7 @@ def test_the_phone_board_for_thumbs(live_server, open_page):
     box = note.bounding_box()
     assert 0 <= box["y"] and box["y"] + box["height"] <= 740, box
     shot(phone, "phone-vote-spent-360x740")
+    assert "null" not in phone.locator("main").inner_text()  # no JavaScript null rendered as text
     violations = axe_violations(phone)
     assert not violations, describe(violations)
     bar = phone.get_by_test_id("votes-left").bounding_box()
@@ -315,14 +321,23 @@ def test_stacks_merge_move_rename_and_collapse(cluster_room, open_page):
     shot(fac_page, "facilitator-1366x768")
     fac_page.set_viewport_size({"width": 1920, "height": 1080})
     shot(fac_page, "facilitator-1920x1080")
-    # At 1366×768 as at 1920×1080, every column starts on the first screen (none wrapped far below).
+    # At 1366×768 as at 1920×1080, every column starts high on the first screen, for the facilitator (console
+    # and idea form above) as for a participant: the controls take at most 330 px, the rest is cards.
     for size in ({"width": 1366, "height": 768}, {"width": 1920, "height": 1080}):
-        fac_page.set_viewport_size(size)
-        fac_page.evaluate("() => window.scrollTo(0, 0)")
-        heads = fac_page.locator("section.column > h2")
-        for k in range(heads.count()):
-            box = heads.nth(k).bounding_box()
-            assert box["y"] + box["height"] <= size["height"], (size, k, box)
+        for page in (fac_page, alice):
+            page.set_viewport_size(size)
+            page.evaluate("() => window.scrollTo(0, 0)")
+            tops = page.evaluate(COLUMN_TOPS)
+            assert len(tops) == 4 and max(tops) <= 330, (size, page is fac_page, tops)
+        shot(alice, f"participant-{size['width']}x{size['height']}")
+    for hook in ("phase-next", "phase-select", "join-code", "presenter-link", "board-undo", "results-link"):
+        box = fac_page.get_by_test_id(hook).bounding_box()
+        assert box and box["y"] + box["height"] <= 330, (hook, box)
+
+
+COLUMN_TOPS = (
+    "() => [...document.querySelectorAll('section.column')].map((c) => Math.round(c.getBoundingClientRect().top))"
+)
 
 
 def test_pre_moderation_projection_focus_and_removing_a_participant(live_server, open_page):
@@ -363,4 +378,77 @@ def test_pre_moderation_projection_focus_and_removing_a_participant(live_server,
     fac_page.get_by_label("Nouveau nom de Alice").fill("Alice Martin")
     fac_page.get_by_label("Nouveau nom de Alice").press("Enter")
     expect(mine).to_contain_text("Alice Martin")
+    fac.close()
+
+
+def test_promoting_an_idea_and_a_group_from_the_board(live_server, open_page):
+    """Discussion at room size: the picker offers the facilitator's own roadmaps only; a promoted card links to
+    its action; promoting it again says why not, on the card; a whole group becomes one action with its ideas
+    as sources (docs/protocol.md §9)."""
+    workshop, fac, tokens, ideas = room(live_server, phase="cluster")
+    code = workshop["code"]
+    grouped = [ideas[i] for i in (3, 7, 11)]  # the fourth column
+    first = fac.call("idea.group", {"idea_id": grouped[0]["id"], "group_label": "Mécénat"})
+    for idea in grouped[1:]:
+        assert fac.call("idea.group", {"idea_id": idea["id"], "group_id": first["idea"]["group_id"]})["ok"]
+    assert fac.call("phase.set", {"phase": "discuss"})["ok"]
+    territory = f"Territoire {code}"
+    # A colleague (an administrator: the territory they name is created, and we reuse it) with a published roadmap.
+    live_server.flask("facilitator", "create", "collegue@fabrique.test", "--name", "Collègue", "--admin")
+    colleague = requests.post(
+        f"{live_server.url}/api/v1/auth/token",
+        json={"email": "collegue@fabrique.test", "password": PASSWORD},
+        timeout=10,
+    ).json()["token"]
+    roadmaps = {}
+    for who, title in ((colleague, f"Feuille d'une collègue {code}"), (live_server.token(), f"Notre feuille {code}")):
+        body = {"title": title, "territory": territory, "year": 2026, "axes": ["Mutualisation"], "published": True}
+        r = requests.post(f"{live_server.url}/api/v1/roadmaps", json=body, headers=live_server.auth(who), timeout=10)
+        assert r.status_code == 201, r.text
+        roadmaps[who] = r.json()
+    fac_page = open_page(code, facilitator=True)
+    alice = open_page(code, "Alice")
+    # One idea: only our roadmap in the picker; then the card links to its action, for Alice too.
+    text = ideas[2]["text"]
+    card(fac_page, text).get_by_test_id("promote-button").click()
+    picker = card(fac_page, text).get_by_test_id("promote-roadmap")
+    expect(picker.locator("option")).to_have_text([f"Notre feuille {code}"])
+    expect(card(fac_page, text).get_by_test_id("promote-axis")).to_have_value(
+        str(roadmaps[live_server.token()]["axes"][0]["id"])
+    )
+    card(fac_page, text).get_by_label("Intitulé de l'action").fill("Guichet unique du mécénat")
+    card(fac_page, text).get_by_test_id("promote-submit").click()
+    for page in (fac_page, alice):
+        link = card(page, text).get_by_test_id("idea-action")
+        expect(link).to_have_text("→ Action : Guichet unique du mécénat (nouvel onglet)")
+        expect(link).to_have_attribute(
+            "href", f"/roadmaps/{roadmaps[live_server.token()]['id']}/actions/{link.get_attribute('data-action-id')}"
+        )
+    # Again: the server's refusal, on the card.
+    card(fac_page, text).get_by_test_id("promote-button").click()
+    card(fac_page, text).get_by_test_id("promote-submit").click()
+    expect(card(fac_page, text).get_by_test_id("card-error")).to_contain_text(
+        "déjà à l'origine de l'action « Guichet unique du mécénat »"
+    )
+    # The whole group, from its menu: one action, its three ideas as sources.
+    stack(fac_page, "Mécénat").get_by_test_id("stack-menu").click()
+    fac_page.get_by_role("menuitem", name="Promouvoir le groupe").click()
+    dialog = fac_page.get_by_test_id("choice-dialog")
+    expect(dialog).to_contain_text("Ses 3 idées deviennent les sources")
+    expect(dialog.get_by_label("Intitulé de l'action")).to_have_value("Mécénat")
+    dialog.get_by_label("Intitulé de l'action").fill("Fonds commun du mécénat")
+    shot(fac_page, "promote-group-1366x768")
+    violations = axe_violations(fac_page)
+    assert not violations, describe(violations)
+    dialog.get_by_test_id("promote-submit").click()
+    expect(dialog).to_have_count(0)
+    links = stack(alice, "Mécénat").get_by_test_id("idea-action")
+    expect(links).to_have_count(3)
+    expect(links).to_have_text(["→ Action : Fonds commun du mécénat (nouvel onglet)"] * 3)
+    shot(fac_page, "promoted-cards-1366x768")
+    fac_page.goto(live_server.url + links.first.get_attribute("href"))
+    sources = fac_page.get_by_test_id("action-source")
+    expect(sources).to_have_count(3)
+    for idea in grouped:
+        expect(sources.filter(has_text=idea["text"])).to_have_count(1)
     fac.close()

@@ -119,6 +119,6 @@ def test_two_colleges_of_different_sizes_weigh_the_same_on_every_path(live_serve
     md = requests.get(export, params={"format": "md"}, headers=auth, timeout=10).text
     lines = [line for line in md.splitlines() if line.startswith("- **")]
     assert [line.split("** ")[1].split(" —")[0] for line in lines[:3]] == ["Berges", "Navette", "Fête"]
-    assert lines[0].startswith("- **1** Berges — 6 voix, score pondéré 3 — rang sans pondération 2 =")
+    assert lines[0].startswith("- **1** Berges — 6 gommettes, score pondéré 3 — rang sans pondération 2 =")
     assert "8 votant·es sur 8 participant·es présent·es (salle : 7 sur 7 ; à distance : 1 sur 1)" in md
     close_all([fac] + [cl for cl, _ballot in voters])

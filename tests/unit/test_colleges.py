@@ -246,7 +246,7 @@ def test_weighted_results_in_every_export_and_the_page(make_workshop, facilitato
     assert (by_id[b]["rank"], by_id[b]["rank Fontenay-sous-Bois"], by_id[b]["rank Vincennes"]) == ("1 =", "1", "2 =")
     md = exports.export_workshop(fac, "md")[0]
     assert "## Collèges" in md and "Fontenay-sous-Bois : poids 1 (50.0 % du résultat)" in md
-    assert "- **1 =** Idée 2 — 1 voix, score pondéré 1 — rang sans pondération 2" in md
+    assert "- **1 =** Idée 2 — 1 gommette, score pondéré 1 — rang sans pondération 2" in md
     assert "salle : 3 sur 3 ; à distance : 1 sur 1" in md and "Collège Vincennes : 3 votant·es sur 3" in md
     auth.login()
     html = client.get(f"/w/{workshop.code}/results").get_data(as_text=True)

@@ -17,12 +17,14 @@ def test_every_get_route_names_one_charset(app, client, auth, fac, join, facilit
         "pid": participant.participant.id,
         "action_id": 1,
         "filename": "dist/board.js",
+        "token": "pr.inconnu",
+        "vid": 1,
     }
     checked = 0
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods:
             continue
-        url = re.sub(r"<(?:[^:>]+:)?([^>]+)>", lambda m: str(values[m.group(1)]), rule.rule)
+        url = re.sub(r"<(?:[^:>]+:)?([^>]+)>", lambda m: str(values.get(m.group(1), 1)), rule.rule)
         suffixes = ["", "?format=csv", "?format=md", "?format=odt"] if url.endswith("export") else [""]
         for suffix in suffixes:
             response = client.get(url + suffix)

@@ -20,12 +20,14 @@ from pycrdt import Doc, Text
 
 from app.extensions import socketio
 from app.lib import awareness
+from app.services.days.processes import create_process
 from app.services.workshop import tables
 from app.services.workshop.ideas import create_idea
 from app.services.workshop.session import set_phase
 from models import db
 from tests.conftest import CONTRACT_CODES as CODES
 from tests.conftest import api_headers
+from tests.unit.day_helpers import day_join, make_day
 from tests.unit.roadmap_helpers import make_roadmap, make_territory
 
 # FABRIQUE_FUZZ_SCALE=10 for a longer hunt on a workstation; CI keeps the suite fast.
@@ -90,6 +92,10 @@ def world(app, client, workshop, fac, facilitator, join, auth):
     table = tables.create_table(fac, "Table 1", 4)["table"]["id"]
     roadmap = make_roadmap(facilitator, make_territory())
     roadmap_id, axis = roadmap.id, roadmap.axes[0].id  # requests below end the session
+    day, (atelier,), _plenary = make_day(facilitator, ateliers=[("JO 2024", "jo2024")])  # issue 21
+    _guest, day_token, _entered = day_join(day, "Dora", workshop=atelier)
+    process = create_process(facilitator, {"title": "Démarche", "territory": roadmap.territory.name})
+    day_ids = {"day": day.id, "day_code": day.code, "atelier": atelier.code, "process": process.id}
     code, bob_id = workshop.code, bob.participant_id
     facilitator.is_admin = True  # the admin endpoints too (issue 19)
     db.session.commit()
@@ -118,10 +124,16 @@ def world(app, client, workshop, fac, facilitator, join, auth):
         "axis": axis,
         "action": action,
         "bob": bob_id,
+        **day_ids,
         "user": user_id,
         "update": base64.b64encode(doc.get_update()).decode(),
         "awareness": base64.b64encode(awareness.encode([(1, 1, {"user": {"name": "x"}, "cursor": None})])).decode(),
-        "headers": {"fac": api_headers(fac_token), "alice": api_headers(alice_token), "bob": api_headers(bob_token)},
+        "headers": {
+            "fac": api_headers(fac_token),
+            "alice": api_headers(alice_token),
+            "bob": api_headers(bob_token),
+            "day": api_headers(day_token),
+        },
         "sockets": sockets,
     }
     for sock in sockets.values():
@@ -350,6 +362,41 @@ def rest_targets(w: dict) -> list[tuple[str, str, str, dict | None, dict]]:
         ("GET", f"{ws}/minutes/versions/1", "alice", None, {}),
         ("POST", f"{ws}/minutes/versions/1/restore", "fac", {"client_id": "r1"}, {}),
         ("PATCH", f"{ws}/participants/{w['bob']}", "fac", {"scribe": True}, {}),
+        # Days (issue 21)
+        (
+            "POST",
+            "/days",
+            "fac",
+            {
+                "title": "J",
+                "date": "2026-11-21",
+                "location": "UPEC",
+                "programme": [{"time": "9 h", "title": "Accueil"}],
+            },
+            {},
+        ),
+        ("GET", f"/days/{w['day']}", "fac", None, {}),
+        (
+            "POST",
+            f"/days/{w['day_code']}/participants",
+            "anyone",
+            {"name": "Zoé", "attendance": "room", "workshop": w["atelier"]},
+            {},
+        ),
+        ("POST", f"/days/{w['day_code']}/move", "day", {"workshop": "plenary"}, {}),
+        ("GET", f"/days/{w['day_code']}/me", "day", None, {}),
+        ("GET", f"/days/{w['day']}/restitution", "fac", None, {}),
+        ("POST", f"/days/{w['day']}/restitution", "fac", {"workshop": w["atelier"]}, {}),
+        ("GET", f"/days/{w['day']}/export", "fac", None, {"format": "md"}),
+        (
+            "POST",
+            "/processes",
+            "fac",
+            {"title": "D", "territory": "Grand Paris Sud Est Avenir", "roadmap_id": w["roadmap"]},
+            {},
+        ),
+        ("POST", f"/processes/{w['process']}/sessions", "fac", {"workshop_code": w["code"], "day_id": None}, {}),
+        ("GET", f"/processes/{w['process']}", "fac", None, {}),
         # Board v2 (issue 14); the removal last: it revokes Bob's token
         ("GET", f"{ws}/participants", "fac", None, {}),
         ("POST", f"{ws}/duplicate", "fac", {"title": "Copie"}, {}),

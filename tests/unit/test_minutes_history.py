@@ -242,3 +242,15 @@ def test_awareness_codec_round_trip_and_malformed():
         with pytest.raises(aw.Malformed):
             aw.decode(data)
     assert json.loads(aw.encode([(1, 1, {"a": 1})])[4:]) == {"a": 1}
+
+
+def test_automatic_versions_stay_bounded(workshop, fac, join, monkeypatch):
+    monkeypatch.setattr(history, "KEEP", 5)
+    alice = join(workshop)
+    ed = Editor(minutes.sync_minutes(alice)["state"])
+    history.save_version(fac, {"label": "À garder"})
+    for n in range(8):  # paste, erase, paste…: each erase keeps a version first
+        minutes.apply_update(alice, ed.edit(lambda t, n=n: t.insert(len(t), f" collé {n} " + "x" * 300)))
+        minutes.apply_update(alice, ed.edit(select_all_delete))
+    kept = versions(workshop)
+    assert len(kept) == 5 and "À garder" in [v.label for v in kept]

@@ -16,6 +16,8 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from lxml import etree
 from odf import teletype
 from odf.opendocument import load
@@ -79,6 +81,21 @@ def assert_valid_odf12(data: bytes) -> None:
 @pytest.mark.parametrize("name", list(CORPUS))
 def test_corpus_validates_against_the_odf12_schema(name):
     assert_valid_odf12(to_odt(CORPUS[name], "Compte rendu — Atelier"))
+
+
+# What people type, in pieces: any sequence of them is Markdown someone could write.
+TYPED = [
+    "- ", "  - ", "    - ", "1. ", "3) ", "> ", "> > ", "# ", "### ", "```\n", "~~~\n", "| a | b |\n|---|:-:|\n",
+    "| x |", "---\n", "***", "    ", "\n", "\n\n", "texte", "**gras**", "*it*", "~~s~~", "`c`", "[l](https://a.fr)",
+    "![i](https://x/y.png)", "<b>", "&amp;", "é🎉", "\\", "|", "[", "]", "_", "\x00", "\x0b", "<https://a.fr>",
+    "[r]: https://r.fr\n", "[r]",
+]  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(TYPED), min_size=1, max_size=60))
+def test_any_sequence_of_what_people_type_validates(pieces):
+    assert_valid_odf12(to_odt("".join(pieces), "Compte rendu"))
 
 
 def test_the_schema_catches_what_the_export_used_to_write():

@@ -33,7 +33,7 @@ def test_a_workshop_entered_at_15_30_shows_15_h_30_everywhere(make_workshop, fac
     workshop = make_workshop(starts_at=typed)  # what the form's datetime-local sends: the Paris wall clock
     fac = Actor(workshop, user=facilitator)
     minutes.sync_minutes(fac)
-    assert "15 h 30" in minutes.current_text(workshop)
+    assert "15 h 30 (heure de Paris)" in minutes.current_text(workshop)  # labelled: a public record
     for name, body in _exports(fac).items():
         assert "15 h 30" in body, name
         assert not re.search(r"1[4-7] h 30", body.replace("15 h 30", "")), name

@@ -115,7 +115,7 @@ def test_exports_carry_provenance(facilitator, fac, join):
     assert (source["idea_id"], source["votes"], source["workshop"]["code"]) == (ideas[0]["id"], 3, fac.workshop.code)
     assert data["actions"][0]["history"][0]["field"] == "created"
     markdown = export_roadmap(roadmap, facilitator, "md")[0]
-    assert "Pourquoi cette action ?" in markdown and f"« {ideas[0]['text']} » (3 voix)" in markdown
+    assert "Pourquoi cette action ?" in markdown and f"« {ideas[0]['text']} » (3 gommettes)" in markdown
     csv_body = export_roadmap(roadmap, facilitator, "csv")[0]
     assert f"{fac.workshop.code} #{ideas[0]['id']}" in rows_of(csv_body)[1][-1]
     with pytest.raises(Invalid):

@@ -29,7 +29,8 @@ from models import MinutesVersion, Workshop, db, utcnow
 
 AUTO_EVERY = timedelta(minutes=5)
 BIG_ERASE = 200  # characters: an edit erasing more than this, or half the text, is preceded by a version
-KEEP = 500  # versions per workshop: past that the oldest automatic ones go
+KEEP = 500  # versions per workshop: past that the oldest automatic ones go (a paste-and-erase loop stays bounded)
+PRUNABLE = ("auto", "erase")
 LABELS = {
     "auto": "Sauvegarde automatique",
     "erase": "Avant un effacement important",
@@ -77,7 +78,7 @@ def _prune(workshop_id: int) -> None:
     if count > KEEP:
         stmt = (
             select(MinutesVersion)
-            .filter_by(workshop_id=workshop_id, kind="auto")
+            .filter(MinutesVersion.workshop_id == workshop_id, MinutesVersion.kind.in_(PRUNABLE))
             .order_by(MinutesVersion.id)
             .limit(count - KEEP)
         )
@@ -91,8 +92,10 @@ def before_edit(workshop: Workshop, before: str, after_chars: int, author: str) 
     if erased > BIG_ERASE or (before and erased * 2 > len(before) and erased > 20):
         take_version(workshop, before, "erase", author=author)
         return
-    latest = _latest(workshop.id)
-    if latest is None or utcnow() - latest.at >= AUTO_EVERY:
+    # Only the time of the last version: this runs with every keystroke's update, the text stays in the database.
+    stmt = select(MinutesVersion.at).filter_by(workshop_id=workshop.id).order_by(MinutesVersion.id.desc()).limit(1)
+    latest_at = db.session.scalar(stmt)
+    if latest_at is None or utcnow() - latest_at >= AUTO_EVERY:
         take_version(workshop, before, "auto", author=author)
 
 

@@ -67,7 +67,7 @@ def opening_template(workshop: Workshop) -> str:
     lines = [
         f"# Compte rendu — {md_escape(workshop.title)}",
         "",
-        f"- **Date** : {french_datetime(workshop.starts_at, zone_name_of(workshop.settings))}",
+        f"- **Date** : {french_datetime(workshop.starts_at, zone_name_of(workshop.settings), labelled=True)}",
         f"- **Lieu** : {md_escape(workshop.location) or 'à préciser'}",
         f"- **Animation** : {facilitators}",
         attendance_line(workshop),

@@ -19,7 +19,7 @@ from sqlalchemy import delete, or_, select
 from app.services.core.actors import Actor
 from app.services.core.unit_of_work import record, run_command
 from app.services.privacy.scrub import anonymise_record, rewrite_json, scrub
-from models import CommandResult, Connection, Participant, Workshop, db, utcnow
+from models import CommandResult, Connection, DayPass, Participant, Workshop, db, utcnow
 
 
 def add_months(moment: datetime, months: int) -> datetime:
@@ -61,6 +61,7 @@ def purge_workshop(workshop: Workshop) -> int:
         for participant in people:
             anonymise_record(participant)
             participant.token_hash = None
+        _forget_day_passes(people)
         rewrite_json(locked.id, lambda doc: scrub(doc, None))
         locked.hands = scrub(locked.hands or {}, None)
         # Answers kept only to replay a retried command: useless months later.
@@ -71,6 +72,15 @@ def purge_workshop(workshop: Workshop) -> int:
         return {"participants": len(people)}
 
     return run_command(Actor(workshop), None, apply)["participants"]
+
+
+def _forget_day_passes(people: list[Participant]) -> None:
+    """A day's pass (issue 21) keeps the name typed once: it goes when the last of its workshop rows is purged."""
+    for pass_id in {p.day_pass_id for p in people if p.day_pass_id is not None}:
+        rows = db.session.execute(select(Participant).filter_by(day_pass_id=pass_id)).scalars().all()
+        if all(r.anonymised for r in rows):
+            person = db.session.get(DayPass, pass_id)
+            person.name, person.organisation, person.token_hash = rows[0].name, "", None
 
 
 def purge_due(now: datetime | None = None, dry_run: bool = False) -> list[tuple[Workshop, int]]:

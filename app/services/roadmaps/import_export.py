@@ -57,7 +57,7 @@ def source_label(source: dict) -> str:
     if source.get("grade_label"):
         votes = f" ({source['grade_label']})"
     elif source.get("votes") is not None:
-        votes = f" ({source['votes']} voix)"
+        votes = f" ({source['votes']} gommette{'s' if (source['votes'] or 0) > 1 else ''})"
     return f"{w['code']} #{source['idea_id'] or '—'} « {source['text'] or 'idée non révélée'} »{votes}"
 
 

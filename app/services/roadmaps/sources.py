@@ -64,6 +64,9 @@ def add_idea_source(action: Action, idea: Idea, user: User | None) -> ActionSour
     action.sources.append(source)
     # The log names the idea, never copies its text: history is read through the source (change_label).
     log_change(action, user, "source", "", f"{workshop.code} : idée n° {idea.id}")
+    origin = db.session.get(Idea, idea.source_idea_id) if idea.source_idea_id is not None else None
+    if origin is not None:  # a plenary's copy (issue 21): the trace goes on to the atelier where it was written
+        add_idea_source(action, origin, user)
     return source
 
 

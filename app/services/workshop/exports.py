@@ -135,7 +135,8 @@ def _result_lines(rows: list[dict], mj: bool) -> list[str]:
         if mj:
             detail = f"{r['grade_label'] or 'sans évaluation'} ({r['votes']} évaluations) — {r['explanation']}"
         else:
-            detail = f"{r['votes']} voix" + (f", score pondéré {r['score']:g}" if "score" in r else "")
+            dots = f"{r['votes']} gommette" + ("s" if (r["votes"] or 0) > 1 else "")  # the board's word, never "voix"
+            detail = dots + (f", score pondéré {r['score']:g}" if "score" in r else "")
         if r.get("colleges"):
             own = ", ".join(f"{md_escape(c['name'])} {c['rank_label'] or '—'}" for c in r["colleges"])
             detail += f" — rang sans pondération {r['raw_rank_label']} ; rang par collège : {own}"

@@ -30,7 +30,7 @@ def idea_dict(idea: Idea) -> dict:
         author = {"id": None, "name": idea.author_user.name, "role": "facilitator"}
     else:
         author = None
-    return {
+    out = {
         "id": idea.id,
         "column_id": idea.column_id,
         "text": idea.text,
@@ -45,6 +45,9 @@ def idea_dict(idea: Idea) -> dict:
         "hidden": bool(idea.hidden),
         "pending": bool(idea.pending),
     }
+    if idea.source_idea_id is not None:  # a plenary's copy of an atelier's idea (issue 21, services/days)
+        out["source_idea_id"] = idea.source_idea_id
+    return out
 
 
 def seen_idea(actor: Actor, workshop: Workshop, idea_id) -> Idea:

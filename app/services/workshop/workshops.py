@@ -9,11 +9,12 @@ from app.lib.themes import THEMES
 from app.lib.timezone import local, to_utc, valid_zone, zone_name_of
 from app.services.core import validation as v
 from app.services.core.actors import Actor
-from app.services.core.errors import Invalid, NotFound, Unauthorized
+from app.services.core.errors import Forbidden, Invalid, NotFound, Unauthorized
 from app.services.core.guards import require_facilitator, require_open
 from app.services.core.territories import resolve_territory
 from app.services.core.titled import retitle
 from app.services.core.unit_of_work import participation_changed, record, run_command, transaction
+from app.services.days.membership import attach_new_workshop
 from app.services.workshop import colleges
 from app.services.workshop import votes as vote_service
 from models import MODES, Column, Idea, Participant, User, Workshop, db
@@ -32,7 +33,7 @@ DEFAULT_SETTINGS = {
     "reveal_votes": "live",
     "hand_order": "fifo",
     "minutes_editors": "everyone",  # or "facilitators": they and the participants named scribes
-    "minutes_locked": False,  # a facilitator's lock: nobody writes the minutes
+    "minutes_locked": False,  # the facilitators' lock: no participant (scribes included) writes the minutes
     "moderation": "off",  # or "pre": participants' ideas wait for a facilitator's approval (issue 14)
 }
 # "timezone" (an IANA zone) is unset by default: FABRIQUE_TIMEZONE, else Europe/Paris (app/lib/timezone.py).
@@ -137,6 +138,7 @@ def create_workshop(user: User, data: dict) -> Workshop:
     workshop = Workshop(code=_unused_code(), settings=settings, created_by_id=user.id, hands={}, **fields)
     workshop.facilitators.append(user)
     workshop.columns = [Column(title=t, position=i) for i, t in enumerate(titles)]
+    attach_new_workshop(user, workshop, data)  # issue 21: day_id, role, capacity
     with transaction():
         db.session.add(workshop)
     return workshop
@@ -212,6 +214,9 @@ def workshop_info(workshop: Workshop) -> dict:
         "phase": workshop.phase,
         "timer": timer,
         "focus": workshop.present_focus,  # what the projector zooms on (services/workshop/presenter.py)
+        "day_id": workshop.day_id,  # issue 21: a day's "atelier" or "plenary" (app/services/days)
+        "role": workshop.day_role,
+        "capacity": workshop.capacity,
     }
 
 
@@ -240,11 +245,17 @@ def join_workshop(code: str, data: dict) -> tuple[Participant, str]:
     return participant, token
 
 
-def participant_for_token(token: str | None) -> Participant:
-    """Raises Unauthorized."""
+def participant_for_token(token: str | None, workshop: Workshop | None = None) -> Participant:
+    """Raises Unauthorized; Forbidden for a day token in a workshop its holder has not entered."""
     if not token or not isinstance(token, str) or len(token) > 200:
         raise Unauthorized("Jeton manquant ou invalide.")
-    participant = db.session.execute(select(Participant).filter_by(token_hash=hash_token(token))).scalar_one_or_none()
+    digest = hash_token(token)
+    day_token = workshop is not None and token.startswith("d.")
+    if day_token:  # a day token (app/services/days/days.py): one row per workshop entered, hash bound to its code
+        digest = hash_token(f"{token}@{workshop.code}")
+    participant = db.session.execute(select(Participant).filter_by(token_hash=digest)).scalar_one_or_none()
+    if participant is None and day_token:
+        raise Forbidden("Ce jeton de journée ne donne pas accès à cet atelier : rejoignez-le depuis la page de la journée.")
     if participant is None:
         raise Unauthorized("Jeton inconnu : rejoignez l'atelier à nouveau.")
     return participant

@@ -81,18 +81,28 @@ export function renderCard(idea, ctx) {
       tally ? h("span", { class: "badge tally", "data-votes": String(idea.votes) }, tally) : null,
     ),
     idea.profile && idea.votes ? profileBar(idea.profile) : null,
+    actionLink(idea),
   );
   if (!ui.editing) {
     const menu = actionMenu(menuItems(idea, can, ui, ctx), `Actions pour l'idée : ${short(idea.text)}`);
     if (menu) card.querySelector(".meta").append(menu);
   }
   const tools = h("div", { class: "tools" });
-  if (can.vote) tools.append(...voteTools(idea, ctx));
+  if (can.vote) tools.append(...voteTools(idea, ctx).filter(Boolean));
   if (ui.confirmDelete) tools.append(h("button", { type: "button", class: "danger", "data-key": "delete-confirm", onclick: () => ctx.act.remove(idea) }, "Confirmer la suppression"));
-  if (can.promote && ctx.roadmaps().length) tools.append(...promoteTools(idea, ui, ctx));
+  if (can.promote && ctx.roadmaps().length) tools.append(...promoteTools(idea, ui, ctx).filter(Boolean));
   if (tools.childNodes.length) card.append(tools);
   card.append(h("p", { class: "card-error", role: "alert", "data-testid": "card-error", hidden: ui.error ? null : true }, ui.error || ""));
   return card;
+}
+
+/** A promoted idea says which roadmap action it feeds (docs/protocol.md §9), as a discreet link. */
+function actionLink(idea) {
+  const action = idea.action;
+  if (!action || !action.url || !action.title) return null;
+  return h("p", { class: "card-action" },
+    h("a", { href: action.url, target: "_blank", rel: "noopener", "data-testid": "idea-action", "data-action-id": String(action.id) },
+      h("span", { "aria-hidden": "true" }, "→ "), "Action : ", action.title, h("span", { class: "visually-hidden" }, " (nouvel onglet)")));
 }
 
 const onScreen = (idea, state) => Boolean(state.workshop.focus && state.workshop.focus.idea_id === idea.id);
@@ -182,25 +192,45 @@ function promoteTools(idea, ui, ctx) {
     return [h("button", { type: "button", class: "secondary", "data-key": "promote", "data-testid": "promote-button",
       onclick: () => ctx.act.openPromote(idea) }, "Promouvoir dans une feuille de route")];
   }
+  const p = ui.promote || (ui.promote = { roadmap: String(ctx.roadmaps()[0].id), axis: "", title: idea.text.slice(0, 200) });
+  return [promoteForm({ id: `promote-roadmap-${idea.id}`, p, ctx, onSubmit: () => ctx.act.promote(idea, p), onCancel: () => ctx.act.closePromote(idea) })];
+}
+
+/**
+ * The promote form (a card's, or a group's in a dialog): roadmap (the facilitator's own), axis, title.
+ * `p` keeps what was chosen across redraws; the axes of a roadmap are fetched once, when it is chosen.
+ * Without `onCancel` (in a dialog, which has its own), no cancel button.
+ */
+export function promoteForm({ id, p, ctx, onSubmit, onCancel, submitLabel = "Promouvoir" }) {
   const roadmaps = ctx.roadmaps();
-  const p = ui.promote || (ui.promote = { roadmap: String(roadmaps[0].id), axis: "", title: idea.text.slice(0, 200) });
-  const roadmap = roadmaps.find((r) => String(r.id) === p.roadmap) || roadmaps[0];
-  const axes = roadmap.axes || [];
-  if (!axes.some((a) => String(a.id) === p.axis)) p.axis = axes.length ? String(axes[0].id) : "";
-  const rid = `promote-roadmap-${idea.id}`;
-  const rsel = h("select", { id: rid, "data-key": "promote-roadmap" }, roadmaps.map((r) => option(r.id, r.title, String(r.id) === p.roadmap)));
-  rsel.addEventListener("change", () => { p.roadmap = rsel.value; ctx.act.roadmapChosen(idea, rsel.value); });
-  const asel = h("select", { id: `${rid}-axis`, "data-key": "promote-axis" }, axes.map((a) => option(a.id, a.title, String(a.id) === p.axis)));
+  const rsel = h("select", { id, "data-key": "promote-roadmap", "data-testid": "promote-roadmap" },
+    roadmaps.map((r) => option(r.id, r.title, String(r.id) === p.roadmap)));
+  const asel = h("select", { id: `${id}-axis`, "data-key": "promote-axis", "data-testid": "promote-axis" });
+  const submit = h("button", { type: "submit", "data-testid": "promote-submit" }, submitLabel);
+  const fillAxes = () => {
+    const roadmap = roadmaps.find((r) => String(r.id) === p.roadmap) || roadmaps[0];
+    const axes = (roadmap && roadmap.axes) || [];
+    if (!axes.some((a) => String(a.id) === p.axis)) p.axis = axes.length ? String(axes[0].id) : "";
+    asel.replaceChildren(...axes.map((a) => option(a.id, a.title, String(a.id) === p.axis)));
+    submit.disabled = !p.axis;
+  };
+  rsel.addEventListener("change", async () => {
+    p.roadmap = rsel.value;
+    fillAxes();
+    await ctx.act.loadAxes(rsel.value);
+    if (rsel.isConnected && rsel.value === p.roadmap) fillAxes();
+  });
   asel.addEventListener("change", () => (p.axis = asel.value));
-  const title = h("input", { id: `${rid}-title`, "data-key": "promote-title", maxlength: 200, value: p.title });
+  const title = h("input", { id: `${id}-title`, "data-key": "promote-title", maxlength: 200, value: p.title });
   title.addEventListener("input", () => (p.title = title.value));
-  return [h("form", { class: "promote-form", onsubmit: (e) => { e.preventDefault(); ctx.act.promote(idea, p); } },
-    h("label", { for: rid }, "Feuille de route"), rsel,
-    h("label", { for: `${rid}-axis` }, "Axe"), asel,
-    h("label", { for: `${rid}-title` }, "Intitulé de l'action"), title,
-    h("div", { class: "tools" },
-      h("button", { type: "submit", disabled: p.axis ? null : true }, "Promouvoir"),
-      h("button", { type: "button", class: "secondary", onclick: () => ctx.act.closePromote(idea) }, "Annuler")))];
+  fillAxes();
+  if (!p.axis) ctx.act.loadAxes(p.roadmap).then(() => rsel.isConnected && fillAxes());
+  return h("form", { class: "promote-form", onsubmit: (e) => { e.preventDefault(); if (p.axis) onSubmit(); } },
+    h("label", { for: id }, "Feuille de route"), rsel,
+    h("label", { for: `${id}-axis` }, "Axe"), asel,
+    h("label", { for: `${id}-title` }, "Intitulé de l'action"), title,
+    h("div", { class: "tools" }, submit,
+      onCancel ? h("button", { type: "button", class: "secondary", onclick: onCancel }, "Annuler") : null));
 }
 
 /** A typed idea the server has not acknowledged yet. */

@@ -37,12 +37,9 @@ export class ColumnsView {
     this.dirty = false;
     const { state } = this.ctx;
     const restore = keepFocus(this.root);
-    const scroll = [...this.root.querySelectorAll("ul.cards")].map((el) => [el.dataset.columnId, el.parentNode.scrollTop]);
+    const left = this.root.scrollLeft; // columns scrolled sideways stay where they were
     this.root.replaceChildren(...state.columns.map((c) => this.column(c)));
-    for (const [id, top] of scroll) {
-      const section = this.list(id)?.parentNode;
-      if (section) section.scrollTop = top;
-    }
+    this.root.scrollLeft = left;
     this.renderPending();
     this.renderChips();
     this.applyFilter();
@@ -80,6 +77,8 @@ export class ColumnsView {
       canGroup ? { key: "ungroup-all", label: "Défaire le groupe", run: () => act.dissolve(g) } : null,
       fac ? { key: "focus", label: state.workshop.focus?.group_id === g.id ? "Ne plus projeter" : "Projeter ce groupe",
         run: () => act.focus(state.workshop.focus?.group_id === g.id ? {} : { group_id: g.id }) } : null,
+      fac && state.workshop.phase === "discuss" && this.ctx.roadmaps().length
+        ? { key: "promote", label: "Promouvoir le groupe", run: () => act.choosePromoteGroup(g), keepFocus: true } : null,
     ], `Actions pour le groupe ${g.label}`, `stack-menu-${g.id}`, "stack-menu");
     return h("li", {
       class: "stack" + (canGroup ? " dnd-item" : "") + (collapsed ? " collapsed" : ""),

@@ -1,0 +1,87 @@
+"""The day's pages (issue 21): its join page (one code, one QR: the name once, then the atelier) and, for its
+facilitators, the overview of every atelier. Thin: parse, identify, call one service."""
+
+from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+
+from app.identity import remember_guest
+from app.main import bp
+from app.main.present import join_qr_svg
+from app.services.core.errors import ServiceError
+from app.services.days import days as service
+from app.services.days import processes
+
+
+def _day_token(code: str) -> str | None:
+    return (session.get("days") or {}).get(code)
+
+
+def _remember_day(code: str, token: str) -> None:
+    days = dict(session.get("days") or {})
+    days[code] = token
+    session["days"] = days
+
+
+@bp.route("/d/<code>", methods=["GET", "POST"])
+def day_page(code):
+    try:
+        day = service.day_by_code(code)
+    except ServiceError:
+        abort(404)
+    token = _day_token(day.code)
+    form = FlaskForm()
+    if request.method == "POST" and form.validate_on_submit():
+        data = {k: request.form.get(k) for k in ("name", "organisation", "attendance", "workshop")}
+        try:
+            _participant, token, workshop = service.join_day(day.code, data)
+        except ServiceError as exc:
+            flash(exc.message, "error")
+            return render_template("main/day.html", day=service.public_day(day), form=form, me=None), exc.status
+        _remember_day(day.code, token)
+        remember_guest(workshop.code, token)
+        return redirect(url_for("main.board_page", code=workshop.code))
+    me = None
+    if token:
+        try:
+            me = service.my_day(day.code, token)["me"]
+        except ServiceError:
+            me = None
+    return render_template("main/day.html", day=service.public_day(day), form=form, me=me)
+
+
+@bp.post("/d/<code>/plenary")
+def day_plenary(code):
+    """Move to the plenary with the day token kept in the session: no new join."""
+    form = FlaskForm()
+    token = _day_token(service.normalize_code(code))
+    if not form.validate_on_submit() or not token:
+        return redirect(url_for("main.day_page", code=code))
+    try:
+        _participant, workshop = service.move(code, token, {"workshop": "plenary"})
+    except ServiceError as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("main.day_page", code=code))
+    remember_guest(workshop.code, token)
+    return redirect(url_for("main.board_page", code=workshop.code))
+
+
+@bp.get("/days/<int:day_id>")
+@login_required
+def day_overview_page(day_id):
+    try:
+        overview = service.day_overview(current_user, day_id)
+    except ServiceError as exc:
+        abort(exc.status)
+    join_url = url_for("main.day_page", code=overview["code"], _external=True)
+    return render_template("main/day_overview.html", day=overview, join_url=join_url, qr=join_qr_svg(join_url))
+
+
+@bp.get("/processes/<int:process_id>")
+@login_required
+def process_page(process_id):
+    try:
+        view = processes.process_view(current_user, process_id)
+    except ServiceError as exc:
+        abort(exc.status)
+    return render_template("main/process.html", process=view)

@@ -1,0 +1,304 @@
+"""Days (issue 21): one code for the day, ateliers with places, the plenary without a new join, isolation
+between ateliers by every path, restitution cards in closing order, the trace plenary → atelier, the report."""
+
+import os
+import subprocess
+
+import pytest
+
+from app.extensions import socketio
+from app.services.core.actors import Actor
+from app.services.core.errors import Conflict, Forbidden, PhaseError
+from app.services.days import restitution
+from app.services.days.days import day_overview, move
+from app.services.days.report import export_day
+from app.services.roadmaps.promote import promote_to_action
+from app.services.workshop.ideas import create_idea
+from app.services.workshop.session import set_phase
+from app.services.workshop.votes import cast_vote
+from app.services.workshop.workshops import create_workshop, participant_for_token
+from models import Idea, Workshop, db
+from tests.conftest import api_headers
+from tests.unit.day_helpers import day_join, make_day
+from tests.unit.roadmap_helpers import make_roadmap, write_minutes
+from tests.unit.test_minutes_odt import _office, assert_valid_odf12
+
+
+def _run(fac_user, atelier, people, texts):
+    """Brainstorm → vote (dots on the ideas in order: 3, 2, 1…) → closed."""
+    fac = Actor(atelier, user=fac_user)
+    set_phase(fac, "brainstorm")
+    column = atelier.columns[0].id
+    ideas = [create_idea(people[i % len(people)], column, t)["idea"] for i, t in enumerate(texts)]
+    set_phase(fac, "vote")
+    for n, idea in enumerate(ideas):
+        for _ in range(max(len(ideas) - n, 0)):
+            cast_vote(people[n % len(people)], idea["id"])
+    set_phase(fac, "closed")
+    return ideas
+
+
+def test_api_creates_a_day_its_workshops_and_joins_once(client, facilitator, fac_headers):
+    r = client.post(
+        "/api/v1/days", json={"title": "Journée ESS", "date": "2026-11-21", "location": "UPEC"}, headers=fac_headers
+    )
+    assert r.status_code == 201, r.json
+    day = r.json
+    assert set(day) >= {"id", "code", "join_url"} and day["join_url"].endswith(f"/d/{day['code']}")
+    codes = []
+    for title, role in (("JO 2024", "atelier"), ("Coopératives", "atelier"), ("Plénière", "plenary")):
+        body = {"title": title, "theme": "custom", "day_id": day["id"], "role": role, "capacity": 2}
+        r = client.post("/api/v1/workshops", json=body, headers=fac_headers)
+        assert r.status_code == 201, r.json
+        assert r.json["role"] == role and r.json["day_id"] == day["id"]
+        codes.append(r.json["code"])
+    again = client.post(
+        "/api/v1/workshops",
+        json={"title": "Bis", "theme": "custom", "day_id": day["id"], "role": "plenary"},
+        headers=fac_headers,
+    )
+    assert again.status_code == 409 and again.json["error"]["code"] == "conflict"
+    r = client.post(
+        f"/api/v1/days/{day['code']}/participants",
+        json={"name": "Zoé", "attendance": "remote", "organisation": "Coopaname"},
+    )
+    assert r.status_code == 201, r.json
+    assert set(r.json) == {"participant", "token", "workshop"} and r.json["workshop"]["code"] == codes[0]
+    assert r.json["participant"]["name"] == "Zoé"
+    # assigned where there is most room: the second atelier now
+    r2 = client.post(f"/api/v1/days/{day['code']}/participants", json={"name": "Yann", "attendance": "room"})
+    assert r2.json["workshop"]["code"] == codes[1]
+    r3 = client.post(
+        f"/api/v1/days/{day['code']}/participants", json={"name": "Xavier", "attendance": "room", "workshop": codes[0]}
+    )
+    assert r3.status_code == 201
+    full = client.post(
+        f"/api/v1/days/{day['code']}/participants", json={"name": "Wanda", "attendance": "room", "workshop": codes[0]}
+    )
+    assert full.status_code == 409 and "complet" in full.json["error"]["message"]
+    overview = client.get(f"/api/v1/days/{day['id']}", headers=fac_headers).json
+    assert [w["people"] for w in overview["workshops"]] == [2, 1, 0]
+    assert overview["workshops"][0]["places_left"] == 0 and overview["people"] == 3
+
+
+def test_only_the_days_facilitators_add_workshops_and_see_it(client, auth, facilitator, make_user):
+    day, _ateliers, _hall = make_day(facilitator)
+    other = make_user(name="Autre", email="autre@example.org")
+    headers = auth.api_headers(other)
+    r = client.post("/api/v1/workshops", json={"title": "Intrus", "theme": "custom", "day_id": day.id}, headers=headers)
+    assert r.status_code == 403
+    assert client.get(f"/api/v1/days/{day.id}", headers=headers).status_code == 403
+    assert client.get(f"/api/v1/days/{day.id}").status_code == 401
+    assert client.get(f"/api/v1/days/{day.id}/export?format=md", headers=headers).status_code == 403
+    bad = client.post("/api/v1/workshops", json={"title": "X", "theme": "custom", "role": "plenary"}, headers=headers)
+    assert bad.status_code == 400
+
+
+def test_a_participant_of_atelier_a_cannot_read_or_write_atelier_b_by_any_path(app, client, facilitator):
+    day, (a, b, _c), hall = make_day(facilitator)
+    _alice, token, entered = day_join(day, "Alice", workshop=a)
+    assert entered.id == a.id
+    ids = (b.id, hall.id)
+    a_code, b_code, hall_code, day_code = a.code, b.code, hall.code, day.code
+    h = api_headers(token)
+    assert client.get(f"/api/v1/workshops/{a.code}", headers=h).status_code == 200
+    column_b = b.columns[0].id
+    for method, path, body in (
+        ("get", f"/api/v1/workshops/{b.code}", None),
+        ("get", f"/api/v1/workshops/{b.code}/events?since=0", None),
+        ("get", f"/api/v1/workshops/{b.code}/minutes", None),
+        ("post", f"/api/v1/workshops/{b.code}/ideas", {"column_id": column_b, "text": "intrusion"}),
+        ("get", f"/api/v1/workshops/{hall.code}", None),  # not before the move
+        ("get", f"/api/v1/days/{day.id}/restitution", None),
+        ("get", f"/api/v1/days/{day.id}", None),
+    ):
+        r = getattr(client, method)(path, json=body, headers=h)
+        assert r.status_code in (401, 403), (path, r.status_code, r.json)
+    sock = socketio.test_client(app, auth={"token": token, "workshop": b_code})
+    assert not sock.is_connected()
+    mine = socketio.test_client(app, auth={"token": token, "workshop": a_code})
+    assert mine.is_connected()
+    mine.disconnect()
+    with pytest.raises(Forbidden):
+        participant_for_token(token, db.session.get(Workshop, ids[0]))
+    # moving to another atelier is refused; to the plenary it works, with the same token
+    r = client.post(f"/api/v1/days/{day_code}/move", json={"workshop": b_code}, headers=h)
+    assert r.status_code == 403
+    r = client.post(f"/api/v1/days/{day_code}/move", json={}, headers=h)
+    assert r.status_code == 200 and r.json["workshop"]["code"] == hall_code
+    assert client.get(f"/api/v1/workshops/{hall_code}", headers=h).status_code == 200
+    assert client.get(f"/api/v1/workshops/{b_code}", headers=h).status_code == 403
+    assert Idea.query.filter_by(workshop_id=ids[0]).count() == 0
+    # a workshop token is no day token
+    r = client.post(f"/api/v1/days/{day_code}/move", json={}, headers=api_headers("nimportequoi"))
+    assert r.status_code == 401
+
+
+def test_moving_twice_answers_the_same_row_and_a_closed_plenary_refuses(facilitator):
+    day, (a, _b, _c), hall = make_day(facilitator)
+    _alice, token, _ = day_join(day, "Alice", workshop=a)
+    first, _ = move(day.code, token, {})
+    again, _ = move(day.code, token, {"workshop": "plenary"})
+    assert first.id == again.id
+    _bob, token_b, _ = day_join(day, "Bob", workshop=a)
+    set_phase(Actor(hall, user=facilitator), "closed")
+    with pytest.raises(PhaseError):
+        move(day.code, token_b, {})
+
+
+def test_restitution_cards_arrive_in_closing_order_and_the_trace_names_both(
+    client, facilitator, published, fac_headers
+):
+    day, (a, b, c), hall = make_day(facilitator)
+    people = {w.id: [day_join(day, f"P{w.id}-{i}", workshop=w)[0] for i in range(3)] for w in (a, b, c)}
+    write_minutes(
+        b, "# Coopératives\n\n/décision On lance une CAE éphémère\n- /action Trouver un local @amina due:2026-12-15\n"
+    )
+    set_phase(Actor(hall, user=facilitator), "brainstorm")
+    _run(facilitator, b, people[b.id], ["Une CAE pour les jeunes", "Un tiers-lieu coopératif"])
+    _run(facilitator, c, people[c.id], ["Banque de compétences", "Parrainage"])
+    _run(facilitator, a, people[a.id], ["Billetterie solidaire", "Achats ESS aux JO", "Bénévoles formés"])
+    r = client.get(f"/api/v1/days/{day.id}/restitution", headers=fac_headers)
+    cards = r.json["ateliers"]
+    assert [card["code"] for card in cards] == [b.code, c.code, a.code]
+    assert cards[0]["results"][0]["text"] == "Une CAE pour les jeunes" and cards[0]["results"][0]["rank"] == 1
+    assert cards[0]["results"][0]["votes"] == 2
+    assert cards[0]["decisions"] == ["On lance une CAE éphémère"]
+    assert cards[0]["actions"][0]["text"].startswith("Trouver un local")
+    # live: one restitution.card per atelier in the plenary's log, in the same order
+    events = [
+        e for o in published for e in o.events if e.workshop_id == hall.id and e.envelope["type"] == "restitution.card"
+    ]
+    assert [e.envelope["data"]["code"] for e in events] == [b.code, c.code, a.code]
+    # the plenary votes across the copies, then promotes one
+    copies = Idea.query.filter_by(workshop_id=hall.id).order_by(Idea.id).all()
+    assert len(copies) == 7 and all(i.source_idea_id for i in copies) and all(i.author_id is None for i in copies)
+    plenary_fac = Actor(hall, user=facilitator)
+    late, _token, _ = day_join(day, "Arrivée tard", workshop=hall)  # joins the plenary directly
+    set_phase(plenary_fac, "vote")
+    target = next(i for i in copies if i.text == "Banque de compétences")
+    cast_vote(late, target.id)
+    set_phase(plenary_fac, "discuss")
+    roadmap = make_roadmap(facilitator)
+    axis = roadmap.axes[0].id
+    answer = promote_to_action(plenary_fac, {"idea_id": target.id, "roadmap_id": roadmap.id, "axis_id": axis})
+    trace = client.get(f"/api/v1/roadmaps/{roadmap.id}", headers=fac_headers).json
+    action = next(x for x in trace["actions"] if x["id"] == answer["action"]["id"])
+    places = {s["workshop"]["code"] for s in action["sources"]}
+    assert places == {hall.code, c.code}
+    # the report lists it
+    body, _mime, _name = export_day(facilitator, day.id, "md")
+    assert "Banque de compétences" in body and "## Actions créées" in body and action["title"] in body
+
+
+def test_a_private_brainstorm_idea_never_reaches_the_plenary_before_its_reveal(client, facilitator, fac_headers):
+    day, (a, _b, _c), hall = make_day(facilitator)
+    alice, _token, _ = day_join(day, "Alice", workshop=a)
+    set_phase(Actor(a, user=facilitator), "brainstorm")
+    create_idea(alice, a.columns[0].id, "Secret d'atelier")
+    card = restitution.request_restitution(facilitator, a.code, day)
+    assert card["results"] == []
+    assert Idea.query.filter_by(workshop_id=hall.id).count() == 0
+    r = client.get(f"/api/v1/days/{day.id}/restitution", headers=fac_headers)
+    assert "Secret" not in r.get_data(as_text=True)
+    # once revealed and closed, it arrives (re-sent: same position, no duplicate copy)
+    set_phase(Actor(a, user=facilitator), "closed")
+    cards = client.get(f"/api/v1/days/{day.id}/restitution", headers=fac_headers).json["ateliers"]
+    assert len(cards) == 1 and cards[0]["position"] == 1
+    assert Idea.query.filter_by(workshop_id=hall.id).count() == 1
+
+
+def test_a_hidden_idea_and_anonymity_follow_into_the_restitution(facilitator):
+    day, (a,), hall = make_day(facilitator, ateliers=[("JO", "jo2024")], anonymous=True)
+    alice, _t, _ = day_join(day, "Alice Secrète", workshop=a)
+    fac = Actor(a, user=facilitator)
+    set_phase(fac, "brainstorm")
+    kept = create_idea(alice, a.columns[0].id, "Visible")["idea"]
+    hidden = create_idea(alice, a.columns[0].id, "Masquée par l'animation")["idea"]
+    db.session.get(Idea, hidden["id"]).hidden = True
+    db.session.commit()
+    set_phase(fac, "closed")
+    card = restitution.restitution(day.id)[1]["ateliers"][0]
+    assert [r["idea_id"] for r in card["results"]] == [kept["id"]]
+    assert "Alice" not in str(card)
+    copy = Idea.query.filter_by(workshop_id=hall.id).one()
+    assert copy.author_id is None and copy.author_user_id is None
+
+
+def test_overview_counts_and_capacity(facilitator):
+    day, (a, b), hall = make_day(facilitator, ateliers=[("JO", "jo2024"), ("Coop", "custom")], capacity=1)
+    day_join(day, "Un")
+    day_join(day, "Deux")
+    with pytest.raises(Conflict):
+        day_join(day, "Trois")
+    overview = day_overview(facilitator, day.id)
+    assert [(w["role"], w["people"], w["places_left"]) for w in overview["workshops"]] == [
+        ("atelier", 1, 0),
+        ("atelier", 1, 0),
+        ("plenary", 0, None),
+    ]
+
+
+def test_the_days_report_is_markdown_and_valid_odt(client, facilitator, fac_headers, backend, tmp_path):
+    day, (a, b, _c), _hall = make_day(facilitator)
+    people = [day_join(day, f"P{i}", workshop=a, organisation="Coopaname")[0] for i in range(2)]
+    _run(facilitator, a, people, ["Billetterie solidaire", "Achats | ESS *aux* JO"])
+    write_minutes(a, "# Atelier JO\n\n## Présents\n\n- Coopaname\n\n/décision On continue\n")
+    md = client.get(f"/api/v1/days/{day.id}/export?format=md", headers=fac_headers)
+    assert md.status_code == 200
+    text = md.get_data(as_text=True)
+    for part in (
+        "# Journée ESS",
+        "## Participation",
+        "Coopaname",
+        "## Atelier : JO 2024 et ESS",
+        "#### Présents",
+        "Billetterie solidaire",
+    ):
+        assert part in text, part
+    odt = client.get(f"/api/v1/days/{day.id}/export?format=odt", headers=fac_headers)
+    assert odt.status_code == 200 and odt.mimetype == "application/vnd.oasis.opendocument.text"
+    assert_valid_odf12(odt.data)
+    if backend == "sqlite":  # LibreOffice opens it and converts it to PDF (once: the backend does not matter)
+        _converts_to_pdf(odt.data, tmp_path)
+    assert client.get(f"/api/v1/days/{day.id}/export?format=pdf", headers=fac_headers).status_code == 400
+
+
+def test_workshop_outside_a_day_is_unchanged(facilitator):
+    w = create_workshop(facilitator, {"title": "Seul", "theme": "custom"})
+    assert w.day_id is None and w.day_role is None
+
+
+def _converts_to_pdf(data: bytes, tmp_path) -> None:
+    binary = _office()
+    if binary is None:
+        if os.environ.get("CI"):
+            pytest.fail("LibreOffice is required (make system installs libreoffice-writer-nogui)")
+        pytest.skip("LibreOffice not installed")
+    source = tmp_path / "journee.odt"
+    source.write_bytes(data)
+    result = subprocess.run(
+        [binary, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
+        capture_output=True,
+        env={**os.environ, "HOME": str(tmp_path)},
+        timeout=180,
+        check=False,
+    )
+    pdf = tmp_path / "journee.pdf"
+    assert result.returncode == 0 and pdf.exists(), result.stderr.decode(errors="replace")
+    assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_the_retention_purge_forgets_the_day_pass_once_every_row_is_purged(facilitator):
+    from app.services.privacy.retention import purge_workshop
+    from models import DayPass
+
+    day, (a, _b, _c), hall = make_day(facilitator)
+    _alice, token, _ = day_join(day, "Alice Martin", workshop=a, organisation="Coopaname")
+    move(day.code, token, {})
+    purge_workshop(a)
+    person = DayPass.query.one()
+    assert person.name == "Alice Martin" and person.token_hash  # still in the plenary
+    purge_workshop(db.session.get(Workshop, hall.id))
+    person = DayPass.query.one()
+    assert "Alice" not in person.name and person.organisation == "" and person.token_hash is None
