@@ -6,12 +6,11 @@ from app.api import bp
 from app.api.errors import json_body
 from app.http import attachment
 from app.identity import actor_for, bearer, count_wrong_code, request_user
-from app.services.core.errors import Forbidden, NotFound, Unauthorized
-from app.services.core.guards import leads
+from app.services.core.errors import NotFound, Unauthorized
 from app.services.days import days as service
 from app.services.days import processes, report
 from app.services.days import restitution as restitution_service  # also registers the closing hook
-from app.services.days.membership import leads_day, plenary_of
+from app.services.days.membership import plenary_of
 
 
 def day_json(day) -> dict:
@@ -78,11 +77,8 @@ def _require_plenary_reader(day) -> None:
     """The day's facilitators, the plenary's facilitators and its participants. Raises Unauthorized, Forbidden."""
     token = bearer()
     if token is None or token.startswith("f."):
-        user = request_user()
-        plenary = plenary_of(day)
-        if leads_day(user, day) or (plenary is not None and leads(user, plenary)):
-            return
-        raise Forbidden("Seuls les animateurs de la journée et la plénière voient la restitution.")
+        restitution_service.require_reader(request_user(), day)
+        return
     plenary = plenary_of(day)
     if plenary is None:
         raise Unauthorized("Cette journée n'a pas encore de plénière.")

@@ -4,13 +4,17 @@ facilitators, the overview of every atelier. Thin: parse, identify, call one ser
 from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.identity import remember_guest
+from app.lib.themes import theme_choices
 from app.main import bp
 from app.main.present import join_qr_svg
 from app.services.core.errors import ServiceError
 from app.services.days import days as service
-from app.services.days import processes
+from app.services.days import processes, restitution
+from app.services.workshop.workshops import create_workshop
 
 
 def _day_token(code: str) -> str | None:
@@ -74,7 +78,10 @@ def day_overview_page(day_id):
     except ServiceError as exc:
         abort(exc.status)
     join_url = url_for("main.day_page", code=overview["code"], _external=True)
-    return render_template("main/day_overview.html", day=overview, join_url=join_url, qr=join_qr_svg(join_url))
+    form = DayWorkshopForm()
+    return render_template(
+        "main/day_overview.html", day=overview, join_url=join_url, qr=join_qr_svg(join_url), form=form
+    )
 
 
 @bp.get("/processes/<int:process_id>")
@@ -85,3 +92,75 @@ def process_page(process_id):
     except ServiceError as exc:
         abort(exc.status)
     return render_template("main/process.html", process=view)
+
+
+@bp.get("/days/<int:day_id>/plenary")
+@login_required
+def restitution_page(day_id):
+    """The ateliers' cards side by side, for the plenary's screen; reloads itself while cards arrive."""
+    try:
+        day, cards = restitution.restitution(day_id)
+        restitution.require_reader(current_user, day)
+    except ServiceError as exc:
+        abort(exc.status)
+    return render_template("main/day_restitution.html", day=day, cards=cards["ateliers"])
+
+
+class DayForm(FlaskForm):
+    title = StringField("Titre de la journée", validators=[DataRequired(), Length(max=200)])
+    date = DateField("Date", validators=[DataRequired()])
+    location = StringField("Lieu", validators=[Length(max=200)])
+    programme = TextAreaField(
+        "Programme (une ligne par temps, par exemple « 9 h 30 — Ateliers »)", validators=[Length(max=4000)]
+    )
+
+
+class DayWorkshopForm(FlaskForm):
+    title = StringField("Titre", validators=[DataRequired(), Length(max=200)])
+    theme = SelectField("Thème", choices=theme_choices())
+    role = SelectField("Rôle", choices=[("atelier", "Atelier"), ("plenary", "Plénière")])
+    capacity = IntegerField("Places (facultatif)", validators=[Optional(), NumberRange(1, 10000)])
+
+
+def _programme(text: str) -> list[dict]:
+    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    out = []
+    for line in lines:
+        time, sep, title = line.partition(" — ")
+        out.append({"time": time.strip(), "title": title.strip()} if sep and title.strip() else {"title": line})
+    return out
+
+
+@bp.route("/days/new", methods=["GET", "POST"])
+@login_required
+def new_day():
+    form = DayForm()
+    if form.validate_on_submit():
+        data = {"title": form.title.data, "date": form.date.data.isoformat(), "location": form.location.data or ""}
+        try:
+            day = service.create_day(current_user, {**data, "programme": _programme(form.programme.data)})
+        except ServiceError as exc:
+            flash(exc.message, "error")
+        else:
+            flash("Journée créée : ajoutez ses ateliers et sa plénière.", "success")
+            return redirect(url_for("main.day_overview_page", day_id=day.id))
+    return render_template("main/day_form.html", form=form)
+
+
+@bp.post("/days/<int:day_id>/workshops")
+@login_required
+def add_day_workshop(day_id):
+    form = DayWorkshopForm()
+    if form.validate_on_submit():
+        data = {"title": form.title.data, "theme": form.theme.data, "day_id": day_id, "role": form.role.data}
+        if form.capacity.data:
+            data["capacity"] = form.capacity.data
+        try:
+            workshop = create_workshop(current_user, data)
+        except ServiceError as exc:
+            flash(exc.message, "error")
+        else:
+            flash(f"« {workshop.title} » ajouté à la journée (code {workshop.code}).", "success")
+    else:
+        flash("Vérifiez le titre et les places de l'atelier.", "error")
+    return redirect(url_for("main.day_overview_page", day_id=day_id))

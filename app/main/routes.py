@@ -12,6 +12,8 @@ from app.main.forms import JoinForm, WorkshopForm
 from app.services.core.actors import Actor
 from app.services.core.errors import ServiceError
 from app.services.core.territories import territory_choices
+from app.services.days import days as day_service
+from app.services.days import processes as process_service
 from app.services.workshop import board
 from app.services.workshop import workshops as service
 
@@ -24,7 +26,10 @@ def home():
 @bp.get("/dashboard")
 @login_required
 def dashboard():
-    return render_template("main/dashboard.html", workshops=service.workshops_of(current_user))
+    days, processes = day_service.days_of(current_user), process_service.processes_of(current_user)  # issue 21
+    return render_template(
+        "main/dashboard.html", workshops=service.workshops_of(current_user), days=days, processes=processes
+    )
 
 
 @bp.route("/workshops/new", methods=["GET", "POST"])

@@ -179,6 +179,8 @@ def test_the_phase_control_cannot_misfire(live_server, open_page):
     expect(fac_page.get_by_test_id("join-code")).to_have_text(code)
     expect(fac_page.get_by_test_id("presenter-link")).to_be_visible()
     expect(fac_page.get_by_test_id("vote-progress")).to_have_text("0 / 41 ont voté")
+    assert max(fac_page.evaluate(COLUMN_TOPS)) <= 330  # the vote's progress does not push the cards down
+    shot(fac_page, "facilitator-vote-1366x768")
     fac.close()
 
 

@@ -214,6 +214,8 @@ def test_board_is_usable_on_a_phone(live_server, browser):
     page.goto(f"{live_server.url}/join/{workshop['code']}")
     page.get_by_test_id("join-name").fill("Chloé")
     page.get_by_test_id("join-submit").click()
+    # The board's script wired first (a click on « Publier » before it would submit the bare form).
+    expect(page.get_by_test_id("connection-status")).to_have_attribute("data-state", "connected")
     _post(page, "Idée postée depuis un téléphone")
     expect(_card(page, "Idée postée depuis un téléphone")).to_be_visible()
     width = page.evaluate("() => document.documentElement.scrollWidth")

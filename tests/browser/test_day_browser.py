@@ -103,4 +103,71 @@ def test_a_phone_joins_the_day_by_qr_posts_then_moves_to_the_plenary(live_server
     assert [w["people"] for w in overview["workshops"]] == [0, 1, 1] and overview["people"] == 1
     # and the atelier's idea stayed in its atelier
     expect(phone.get_by_test_id("idea-card")).to_have_count(0)
+
+    # The atelier closes: its card reaches the plenary's screen, and its idea the plenary's board.
+    projector = new_page(viewport={"width": 1920, "height": 1080})
+    login(projector)
+    projector.goto(f"{s.url}/days/{day['id']}/plenary")
+    expect(projector.get_by_test_id("restitution-card")).to_have_count(0)
+    assert fac.call("phase.set", {"phase": "closed"})["ok"]
+    expect(phone.get_by_test_id("idea-card")).to_have_count(1)  # live, on the plenary's board
+    expect(projector.get_by_test_id("restitution-card")).to_have_count(1)  # the screen redraws itself
+    expect(projector.get_by_test_id("restitution-card")).to_contain_text("Une coopérative éphémère pour l'été")
+    assert not (found := axe_violations(projector)), describe(found)
+    _shot(projector, "day-restitution-1920")
+    _shot(phone, "day-plenary-after-restitution-phone")
     fac.close()
+
+
+def test_the_process_page_reads_well_and_passes_axe(live_server, new_page, login):
+    s = live_server
+    s.flask(
+        "territory",
+        "create",
+        "Paris Est Marne&Bois",
+        "--kind",
+        "ept",
+        "--cities",
+        "Nogent-sur-Marne,Vincennes,Bry-sur-Marne",
+    )
+    roadmap = _api(
+        s,
+        "/api/v1/roadmaps",
+        {"title": "Feuille de route ESS 2022", "territory": "Paris Est Marne&Bois", "axes": ["Coopérer"]},
+    )
+    process = _api(
+        s,
+        "/api/v1/processes",
+        {"title": "Feuille de route ESS 2022 — PEMB", "territory": "Paris Est Marne&Bois", "roadmap_id": roadmap["id"]},
+    )
+    first = s.create_workshop(title="Lancement à Vincennes", location="Mairie de Vincennes")
+    requests.post(
+        f"{s.url}/api/v1/workshops/{first['code']}/participants",
+        json={"name": "Amina", "attendance": "room", "organisation": "Coopaname"},
+        timeout=10,
+    )
+    day = _api(
+        s, "/api/v1/days", {"title": "Journée à Nogent-sur-Marne", "date": "2026-11-21", "location": "Nogent-sur-Marne"}
+    )
+    _api(s, "/api/v1/workshops", {"title": "Tiers-lieux", "theme": "tiers_lieux", "day_id": day["id"]})
+    requests.post(
+        f"{s.url}/api/v1/days/{day['code']}/participants",
+        json={"name": "Chloé", "attendance": "remote", "organisation": "CRESS"},
+        timeout=10,
+    )
+    for body in ({"workshop_code": first["code"]}, {"day_id": day["id"]}):
+        _api(s, f"/api/v1/processes/{process['id']}/sessions", body)
+    _api(
+        s,
+        f"/api/v1/roadmaps/{roadmap['id']}/actions",
+        {"title": "Un annuaire des tiers-lieux", "axis_id": roadmap["axes"][0]["id"]},
+    )
+    page = new_page()
+    login(page)
+    page.goto(f"{s.url}/processes/{process['id']}")
+    expect(page.get_by_test_id("process-session")).to_have_count(2)
+    expect(page.get_by_test_id("process-since-last")).to_contain_text("Un annuaire des tiers-lieux")
+    expect(page.get_by_test_id("process-not-heard")).to_contain_text("Bry-sur-Marne")
+    expect(page.get_by_test_id("process-organisations")).to_contain_text("Coopaname")
+    assert not (found := axe_violations(page)), describe(found)
+    _shot(page, "process")

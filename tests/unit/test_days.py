@@ -302,3 +302,74 @@ def test_the_retention_purge_forgets_the_day_pass_once_every_row_is_purged(facil
     purge_workshop(db.session.get(Workshop, hall.id))
     person = DayPass.query.one()
     assert "Alice" not in person.name and person.organisation == "" and person.token_hash is None
+
+
+def test_a_majority_judgment_atelier_sends_its_mentions(facilitator):
+    day, (a,), _hall = make_day(
+        facilitator, ateliers=[("Mécénat", "mecenat_competences")], vote_method="majority_judgment"
+    )
+    people = [day_join(day, f"P{i}", workshop=a)[0] for i in range(3)]
+    fac = Actor(a, user=facilitator)
+    set_phase(fac, "brainstorm")
+    good, bad = (create_idea(people[0], a.columns[0].id, t)["idea"]["id"] for t in ("Bonne idée", "Moins bonne"))
+    set_phase(fac, "vote")
+    for p in people:
+        cast_vote(p, good, grade=5)
+        cast_vote(p, bad, grade=1)
+    set_phase(fac, "closed")
+    card = restitution.restitution(day.id)[1]["ateliers"][0]
+    assert [(r["text"], r["rank"], r["grade"]) for r in card["results"]] == [
+        ("Bonne idée", 1, 5),
+        ("Moins bonne", 2, 1),
+    ]
+    assert card["results"][0]["grade_label"]
+
+
+def test_a_facilitator_of_one_atelier_leads_no_other(client, auth, facilitator, make_user):
+    from app.services.core.facilitators import add_facilitator
+
+    day, (a, b, _c), _hall = make_day(facilitator)
+    colleague = make_user(name="Coopaname", email="coop@example.org")
+    add_facilitator(facilitator, a, colleague.email)
+    headers = auth.api_headers(colleague)
+    assert client.get(f"/api/v1/workshops/{a.code}", headers=headers).status_code == 200
+    assert client.get(f"/api/v1/workshops/{b.code}", headers=headers).status_code == 403
+    assert client.get(f"/api/v1/days/{day.id}", headers=headers).status_code == 403
+    assert client.get(f"/api/v1/days/{day.id}/restitution", headers=headers).status_code == 403
+    r = client.post(f"/api/v1/days/{day.id}/restitution", json={"workshop": b.code}, headers=headers)
+    assert r.status_code == 403
+    assert (
+        client.post(f"/api/v1/days/{day.id}/restitution", json={"workshop": a.code}, headers=headers).status_code == 201
+    )
+
+
+def test_the_pages_create_a_day_and_its_workshops(client, auth, facilitator):
+    from models import Day
+
+    auth.login()
+    assert client.get("/days/new").status_code == 200
+    r = client.post(
+        "/days/new",
+        data={
+            "title": "Journée UPEC",
+            "date": "2026-11-21",
+            "location": "UPEC",
+            "programme": "9 h 30 — Ateliers\nPlénière",
+        },
+    )
+    assert r.status_code == 302
+    day = Day.query.one()
+    assert day.programme == [{"time": "9 h 30", "title": "Ateliers"}, {"time": "", "title": "Plénière"}]
+    for title, role in (("JO 2024", "atelier"), ("Plénière", "plenary"), ("Bis", "plenary")):
+        client.post(
+            f"/days/{day.id}/workshops", data={"title": title, "theme": "custom", "role": role, "capacity": "8"}
+        )
+    assert sorted((w.title, w.day_role) for w in Workshop.query.filter_by(day_id=day.id)) == [
+        ("JO 2024", "atelier"),
+        ("Plénière", "plenary"),
+    ]
+    page = client.get(f"/days/{day.id}").get_data(as_text=True)
+    assert "JO 2024" in page and "déjà sa plénière" in page
+    assert "Journée UPEC" in client.get("/dashboard").get_data(as_text=True)
+    public = client.get(f"/d/{day.code}").get_data(as_text=True)
+    assert "JO 2024 — 8 places restantes" in public

@@ -294,3 +294,9 @@ def my_day(code, token) -> dict:
         {"code": p.workshop.code, "title": p.workshop.title, "role": p.workshop.day_role} for p in _rows_of(person)
     ]
     return dict(public_day(day), me={"name": person.name, "workshops": entered})
+
+
+def days_of(user: User) -> list[Day]:
+    """The days `user` leads, latest first (the dashboard)."""
+    stmt = select(Day).join(Day.facilitators).where(User.id == user.id).order_by(Day.date.desc(), Day.id.desc())
+    return list(db.session.execute(stmt).scalars())

@@ -145,7 +145,7 @@ def _session_view(process: Demarche, session: DemarcheSession, cities: list[str]
         "id": day.id if day else None,
         "code": day.code if day else workshops[0].code,
         "title": day.title if day else workshops[0].title,
-        "date": day.date if day else (workshops[0].starts_at or workshops[0].created_at).date().isoformat(),
+        "date": day.date if day else _moment(session, workshops).date().isoformat(),
         "ended_at": _moment(session, workshops).isoformat(),
         "participants": len(people),
         "room": sum(p.attendance == "room" for p in people),
@@ -186,7 +186,8 @@ def process_view(user: User, process_id) -> dict:
     """The process page's data (GET /api/v1/processes/ID). Raises NotFound, Forbidden."""
     process = _process(process_id, user)
     cities = list(process.territory.cities or []) if process.territory else []
-    sessions = [_session_view(process, s, cities) for s in process.sessions]
+    # In the order they took place (a session may be added after a later one).
+    sessions = sorted((_session_view(process, s, cities) for s in process.sessions), key=lambda v: v["ended_at"])
     if process.roadmap_id is not None:
         previous = None
         for view in sessions:
@@ -225,3 +226,8 @@ def process_json(process: Demarche) -> dict:
         "roadmap_id": process.roadmap_id,
         "sessions": len(process.sessions),
     }
+
+
+def processes_of(user: User) -> list[Demarche]:
+    """The processes `user` leads (the dashboard)."""
+    return list(db.session.scalars(select(Demarche).filter_by(created_by_id=user.id).order_by(Demarche.id.desc())))

@@ -134,3 +134,10 @@ def restitution(day_id) -> tuple[Day, dict]:
     rows = db.session.execute(select(Restitution).filter_by(day_id=day.id).order_by(Restitution.position)).scalars()
     cards = [dict(r.card, position=r.position, sent_at=r.sent_at.isoformat()) for r in rows]
     return day, {"ateliers": cards}
+
+
+def require_reader(user: User | None, day: Day) -> None:
+    """A facilitator of the day or of its plenary. Raises Forbidden."""
+    plenary = plenary_of(day)
+    if not (leads_day(user, day) or (plenary is not None and leads(user, plenary))):
+        raise Forbidden("Seuls les animateurs de la journée et de la plénière voient la restitution.")
