@@ -644,17 +644,40 @@ function typing(el) {
   return Boolean(el) && (el.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(el.tagName));
 }
 
-// One-letter shortcuts can be switched off (WCAG 2.1.4) on a facilitator's projector; the arrows,
-// Enter, Esc and the page keys are not letters and stay.
+// One-letter shortcuts can be switched off (WCAG 2.1.4) on every projector, the presenter link's
+// included (it has no control on screen): Alt+Maj+R toggles them, `?raccourcis=non` in the address
+// starts without them (`oui`: with them), and a facilitator's projector also has a checkbox. The
+// choice is kept in this browser. The arrows, Enter, Esc and the page keys are not letters and stay.
 const letterKeys = $("letter-keys");
-if (letterKeys) {
-  letterKeys.checked = localStorage.getItem("fabrique:present:letters") !== "off";
-  letterKeys.addEventListener("change", () => localStorage.setItem("fabrique:present:letters", letterKeys.checked ? "on" : "off"));
+const LETTERS = "fabrique:present:letters";
+const letters = {
+  on: true,
+  set(on, save = true) {
+    this.on = on;
+    if (letterKeys) letterKeys.checked = on;
+    $("letters-state").textContent = on ? "actifs" : "coupés";
+    root.dataset.letters = on ? "on" : "off";
+    if (save) try { localStorage.setItem(LETTERS, on ? "on" : "off"); } catch { /* storage refused */ }
+  },
+};
+{
+  let stored = null;
+  try { stored = localStorage.getItem(LETTERS); } catch { /* storage refused */ }
+  const asked = (new URLSearchParams(location.search).get("raccourcis") || "").toLowerCase();
+  if (["non", "off", "0"].includes(asked)) letters.set(false);
+  else if (["oui", "on", "1"].includes(asked)) letters.set(true);
+  else letters.set(stored !== "off", false);
 }
+letterKeys?.addEventListener("change", () => letters.set(letterKeys.checked));
 
 document.addEventListener("keydown", (e) => {
+  if (e.altKey && e.shiftKey && !e.ctrlKey && !e.metaKey && e.code === "KeyR") {
+    e.preventDefault();
+    letters.set(!letters.on);
+    return feedback(letters.on ? "Raccourcis d’une lettre activés." : "Raccourcis d’une lettre coupés (Alt+Maj+R pour les rétablir).");
+  }
   if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || typing(e.target)) return;
-  if (e.key.length === 1 && letterKeys && !letterKeys.checked) return;
+  if (e.key.length === 1 && !letters.on) return;
   const key = e.key.length === 1 ? e.key.toLowerCase() : e.key;
   const action = screenKeys[key] || (controls && !e.repeat ? facilitatorKeys[key] : null);
   if (!action) return;

@@ -78,3 +78,42 @@ def test_browser_results_with_thirteen_cities(live_server, page, login, new_page
     assert [c["present"] for c in snap["participation"]["colleges"] if c["name"] == "Saint-Mandé"] == [1]
     assert csp_errors == []
     close_all([fac, *people])
+
+
+def test_browser_facilitator_assigns_colleges_from_the_participants_panel(live_server, page, login):
+    s = live_server
+    colleges = [{"id": f"v{i}", "name": name, "weight": 1} for i, name in enumerate(CITIES[:3])]
+    workshop = s.create_workshop(settings={"colleges": colleges, "vote_method": "majority_judgment"})
+    code, column = workshop["code"], workshop["columns"][0]["id"]
+    fac = s.client(code, s.token())
+    idea = fac.call("idea.create", {"column_id": column, "text": "Navette"})["idea"]["id"]
+    assert fac.call("phase.set", {"phase": "vote"})["ok"]
+    joined = {}
+    for name, college in (("Camille", None), ("Dominique", "v0")):
+        body = {"name": name, "attendance": "room", **({"college": college} if college else {})}
+        joined[name] = requests.post(f"{s.url}/api/v1/workshops/{code}/participants", json=body, timeout=10).json()
+    voter = s.client(code, joined["Dominique"]["token"])
+    assert voter.call("vote.cast", {"idea_id": idea, "grade": 5})["ok"]
+    login(page)
+    page.goto(f"{s.url}/w/{code}")
+    page.get_by_role("button", name="Participants").click()
+    camille = page.get_by_label("Collège de Camille")
+    expect(camille.locator("option")).to_have_count(4)  # « Sans collège » and the 3 colleges
+    expect(camille).to_have_value("")
+    camille.select_option(label="Charenton-le-Pont")
+    expect(page.get_by_label("Collège de Camille")).to_have_value("v2")
+
+    def college_of(name):
+        listed = requests.get(f"{s.url}/api/v1/workshops/{code}/participants", headers=s.auth(s.token()), timeout=10)
+        return next(p["college"] for p in listed.json()["participants"] if p["name"] == name)
+
+    assert college_of("Camille") == "v2"
+    page.get_by_label("Collège de Dominique").select_option("v1")  # has voted: refused, shown in the panel
+    row = page.get_by_test_id("participant").filter(has_text="Dominique")
+    expect(row.get_by_test_id("participant-error")).to_contain_text("a déjà voté")
+    expect(page.get_by_label("Collège de Dominique")).to_have_value("v0")
+    assert college_of("Dominique") == "v0"
+    os.makedirs(SHOTS, exist_ok=True)
+    page.screenshot(path=f"{SHOTS}/participants-colleges.png")
+    assert not axe_violations(page), describe(axe_violations(page))
+    close_all([fac, voter])

@@ -191,6 +191,31 @@ def test_presenter_link_needs_no_login_shows_no_control_and_dies_with_the_next(l
         fac.close()
 
 
+def test_presenter_link_letter_keys_can_be_switched_off(live_server, new_page):
+    """WCAG 2.1.4 on the read-only projector: ?raccourcis=non starts without Q and B, Alt+Maj+R toggles."""
+    code = live_server.create_workshop()["code"]
+    page = _open(new_page, _link(live_server, code) + "?raccourcis=non", SMALL)
+    root = page.locator("#present")
+    expect(root).to_have_attribute("data-qr", "big")  # setup: the QR code is big
+    expect(page.get_by_test_id("letter-keys-toggle")).to_contain_text("Alt+Maj+R")
+    expect(page.get_by_test_id("letter-keys-toggle")).to_contain_text("coupés")
+    page.keyboard.press("q")
+    page.keyboard.press("b")
+    expect(root).to_have_attribute("data-qr", "big")
+    expect(root).to_have_attribute("data-sound", "off")
+    page.keyboard.press("Alt+Shift+R")
+    expect(page.get_by_test_id("letter-keys-toggle")).to_contain_text("actifs")
+    page.keyboard.press("q")
+    expect(root).to_have_attribute("data-qr", "corner")
+    page.keyboard.press("Alt+Shift+R")
+    page.reload()  # the choice is kept in this browser
+    expect(page.get_by_test_id("connection-status")).to_have_attribute("data-state", "connected")
+    expect(page.get_by_test_id("letter-keys-toggle")).to_contain_text("coupés")
+    page.keyboard.press("q")
+    expect(root).to_have_attribute("data-qr", "big")
+    assert not axe_violations(page), describe(axe_violations(page))
+
+
 def test_projector_timer_matches_the_facilitators_and_clears_with_the_phase(live_server, new_page, login):
     workshop = live_server.create_workshop()
     code = workshop["code"]

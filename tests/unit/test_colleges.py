@@ -434,3 +434,30 @@ def test_tables_page_puts_a_table_in_a_college(make_workshop, client, auth):
     table = db.session.execute(select(Participant).filter_by(workshop_id=workshop.id, name="Table 2")).scalar_one()
     assert (table.table_size, table.college) == (5, "fontenay")
     assert 'data-testid="table-college"' not in client.get(f"/w/{make_workshop().code}/tables").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("method", ["dots", "majority_judgment"])
+def test_group_csv_has_the_college_columns_of_the_ideas_csv(make_workshop, facilitator, join, method):
+    workshop, fac, (a, b, c), big, small = _two_cities(make_workshop, facilitator, join, method)
+    ideas.group_idea(fac, a, group_label="Navettes")
+    tiers = ideas.group_idea(fac, b, group_label="Tiers-lieux")["idea"]["group_id"]
+    ideas.group_idea(fac, c, group_id=tiers)
+    mj = method == "majority_judgment"
+    for person in big:  # Vincennes: Navettes first
+        votes.cast_vote(person, a, **({"grade": 5} if mj else {}))
+    votes.cast_vote(small, b, **({"grade": 6} if mj else {}))  # Fontenay: Tiers-lieux first
+    if not mj:
+        votes.cast_vote(small, b)
+    idea_header = next(csv.reader(io.StringIO(exports.export_workshop(fac, "csv")[0])))
+    body = exports.export_workshop(fac, "csv", scope="groups")[0]
+    rows = {r["group"]: r for r in csv.DictReader(io.StringIO(body))}
+    header = next(csv.reader(io.StringIO(body)))
+    weighted = ["raw_grade" if mj else "score", "raw_rank", "rank Vincennes", "rank Fontenay-sous-Bois"]
+    assert all(col in idea_header for col in weighted) and all(col in header for col in weighted)
+    assert (rows["Navettes"]["rank Vincennes"], rows["Navettes"]["rank Fontenay-sous-Bois"]) == ("1", "2")
+    assert (rows["Tiers-lieux"]["rank Vincennes"], rows["Tiers-lieux"]["rank Fontenay-sous-Bois"]) == ("2", "1")
+    assert (rows["Navettes"]["raw_rank"], rows["Tiers-lieux"]["raw_rank"]) == ("1", "2")
+    if mj:
+        assert (rows["Navettes"]["raw_grade"], rows["Tiers-lieux"]["raw_grade"]) == ("Très bien", "À rejeter")
+    else:
+        assert (rows["Navettes"]["score"], rows["Tiers-lieux"]["score"]) == ("1.0", "2.0")

@@ -1,15 +1,19 @@
 """Issue 20, what the roadmap may not leak: a private-brainstorm idea through the action's history (trace, exports,
 page), raw HTML through the Markdown export; and a majority-judgment ballot counting ideas its voter cannot see."""
 
+import csv
+import io
 import json
 
 import pytest
 
 from app.services.core.actors import Actor
+from app.services.core.errors import PhaseError
 from app.services.workshop.board import snapshot
 from app.services.workshop.ideas import create_idea, delete_idea
 from app.services.workshop.session import set_phase
 from app.services.workshop.votes import cast_vote
+from app.services.workshop.workshops import join_workshop
 from models import ActionChange, db
 from tests.unit.roadmap_helpers import AXES, make_territory
 
@@ -127,3 +131,69 @@ def test_majority_ballot_counts_only_the_ideas_its_voter_sees(facilitator, make_
     set_phase(fac, "vote")
     assert snapshot(bob)["me"]["votes_left"] == 4
     assert cast_vote(bob, ideas[0]["id"], grade=5)["votes_left"] == 3
+
+
+# --- issue 19: a workshop's join code on a public roadmap --------------------------------------------------
+
+
+def _codes(payload) -> list:
+    """Every `workshop.code` in a parsed roadmap, action, trace or export (the key must be there)."""
+    found = []
+    if isinstance(payload, dict):
+        if isinstance(payload.get("workshop"), dict):
+            assert "code" in payload["workshop"], payload["workshop"]
+            found.append(payload["workshop"]["code"])
+        for value in payload.values():
+            found += _codes(value)
+    elif isinstance(payload, list):
+        for value in payload:
+            found += _codes(value)
+    return found
+
+
+def _json_views(client, roadmap: dict, action: dict, headers=None) -> dict[str, list]:
+    base = f"/api/v1/roadmaps/{roadmap['id']}"
+    views = {
+        "roadmap": client.get(base, headers=headers).get_json(),
+        "trace": client.get(f"{base}/actions/{action['id']}", headers=headers).get_json(),
+        "export": json.loads(client.get(f"{base}/export?format=json", headers=headers).data),
+    }
+    return {where: _codes(body) for where, body in views.items()}
+
+
+def test_a_public_roadmap_hides_the_join_code_of_a_workshop_in_progress(
+    client, fac_headers, published_roadmap, fac, join, make_user, auth
+):
+    set_phase(fac, "cluster")
+    idea = create_idea(join(fac.workshop, "Bob"), fac.workshop.columns[0].id, "Un annuaire des structures")["idea"]
+    body = {"title": "Annuaire", "axis_id": published_roadmap["axes"][0]["id"], "source_ideas": [idea["id"]]}
+    action = client.post(f"/api/v1/roadmaps/{published_roadmap['id']}/actions", json=body, headers=fac_headers)
+    assert action.status_code == 201, action.get_json()
+    action = action.get_json()
+    code = fac.workshop.code
+    assert _codes(action) == [code]  # its facilitator, who created it, reads the code
+    for where, codes in _json_views(client, published_roadmap, action).items():  # anonymous visitor
+        assert codes and set(codes) == {None}, where
+    other = auth.api_headers(make_user(name="Autre animatrice"))  # an account leading neither
+    for where, codes in _json_views(client, published_roadmap, action, other).items():
+        assert codes and set(codes) == {None}, where
+    for where, codes in _json_views(client, published_roadmap, action, fac_headers).items():
+        assert codes and set(codes) == {code}, where
+    base = f"/api/v1/roadmaps/{published_roadmap['id']}"
+    rows = list(csv.DictReader(io.StringIO(client.get(f"{base}/export?format=csv").get_data(as_text=True))))
+    assert rows[0]["sources"].startswith(f"{fac.workshop.title} #{idea['id']}") and code not in rows[0]["sources"]
+    assert code not in client.get(f"{base}/export?format=md").get_data(as_text=True)
+    for page in (f"/roadmaps/{published_roadmap['id']}", f"/roadmaps/{published_roadmap['id']}/actions/{action['id']}"):
+        assert code not in client.get(page).get_data(as_text=True), page
+    # A co-facilitator of the roadmap alone (not of the workshop) reads it too.
+    colleague = make_user(name="Co-animatrice")
+    added = client.post(f"{base}/facilitators", json={"email": colleague.email}, headers=fac_headers)
+    assert added.status_code == 201, added.get_json()
+    for where, codes in _json_views(client, published_roadmap, action, auth.api_headers(colleague)).items():
+        assert codes and set(codes) == {code}, where
+    # Closed, it can no longer be joined: then its code is history, shown to all.
+    set_phase(fac, "closed")
+    with pytest.raises(PhaseError):
+        join_workshop(code, {"name": "Chloé"})
+    for where, codes in _json_views(client, published_roadmap, action).items():
+        assert codes and set(codes) == {code}, where

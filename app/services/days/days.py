@@ -264,10 +264,10 @@ def move(code, token, data: dict) -> tuple[Participant, Workshop]:
         if target is None:
             raise NotFound("Cette journée n'a pas de plénière.")
         mine = _rows_of(person)
-        here = next((p for p in mine if p.workshop_id == target.id), None)
+        here = next((p for p, w in mine if w.id == target.id), None)
         if here is not None:
             return here, target
-        if target.day_role == "atelier" and any(p.workshop.day_role == "atelier" for p in mine):
+        if target.day_role == "atelier" and any(w.day_role == "atelier" for _p, w in mine):
             raise Forbidden("Vous participez déjà à un atelier de la journée : seule la plénière reste à rejoindre.")
         if target.day_role == "plenary":
             target = _locked(target.id)
@@ -276,12 +276,15 @@ def move(code, token, data: dict) -> tuple[Participant, Workshop]:
     return participant, target
 
 
-def _rows_of(person: DayPass) -> list[Participant]:
-    stmt = select(Participant).filter_by(day_pass_id=person.id).order_by(Participant.id)
-    rows = db.session.execute(stmt).scalars().all()
-    for row in rows:
-        row.workshop = db.session.get(Workshop, row.workshop_id)
-    return rows
+def _rows_of(person: DayPass) -> list[tuple[Participant, Workshop]]:
+    """The rows of a day pass, each with its workshop, in the order entered."""
+    stmt = (
+        select(Participant, Workshop)
+        .join(Workshop, Workshop.id == Participant.workshop_id)
+        .where(Participant.day_pass_id == person.id)
+        .order_by(Participant.id)
+    )
+    return [(p, w) for p, w in db.session.execute(stmt).all()]
 
 
 def my_day(code, token) -> dict:
@@ -290,9 +293,7 @@ def my_day(code, token) -> dict:
     person = pass_for_token(token)
     if person.day_id != day.id:
         raise Forbidden("Ce jeton vient d'une autre journée.")
-    entered = [
-        {"code": p.workshop.code, "title": p.workshop.title, "role": p.workshop.day_role} for p in _rows_of(person)
-    ]
+    entered = [{"code": w.code, "title": w.title, "role": w.day_role} for _p, w in _rows_of(person)]
     return dict(public_day(day), me={"name": person.name, "workshops": entered})
 
 

@@ -51,14 +51,15 @@ def export_data(roadmap: Roadmap, user: User | None) -> dict:
 
 def source_label(source: dict) -> str:
     w = source["workshop"]
+    where = w["code"] or w["title"]  # the code only for who may join (issue 19: null for visitors)
     if source["kind"] == "minutes":
-        return f"{w['code']} compte rendu l.{source['line']} « {source['text']} »"
+        return f"{where} compte rendu l.{source['line']} « {source['text']} »"
     votes = ""
     if source.get("grade_label"):
         votes = f" ({source['grade_label']})"
     elif source.get("votes") is not None:
         votes = f" ({source['votes']} gommette{'s' if (source['votes'] or 0) > 1 else ''})"
-    return f"{w['code']} #{source['idea_id'] or '—'} « {source['text'] or 'idée non révélée'} »{votes}"
+    return f"{where} #{source['idea_id'] or '—'} « {source['text'] or 'idée non révélée'} »{votes}"
 
 
 def milestone_label(milestone: dict) -> str:

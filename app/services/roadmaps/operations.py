@@ -11,7 +11,7 @@ from sqlalchemy import or_, select
 from app.lib.timezone import local
 from app.services.core import validation as v
 from app.services.core.errors import Invalid, NotFound, Unauthorized
-from app.services.core.guards import require_lead
+from app.services.core.guards import leads, require_lead
 from app.services.core.lookup import owned
 from app.services.core.territories import resolve_territory
 from app.services.core.titled import retitle
@@ -222,16 +222,21 @@ def roadmap_summary(roadmap: Roadmap) -> dict:
 
 def roadmap_dict(roadmap: Roadmap, user: User | None) -> dict:
     """The roadmap with its actions and each action's sources (docs/protocol.md §2)."""
-    sources = source_dicts([s for a in roadmap.actions for s in a.sources], user)
+    sources = source_dicts([s for a in roadmap.actions for s in a.sources], user, leads(user, roadmap))
     out = roadmap_summary(roadmap)
     out["cities"] = territory_cities(roadmap)
     out["actions"] = [action_dict(a, user, sources) for a in roadmap.actions]
     return out
 
 
+def leads_roadmap_of(user: User | None, action: Action) -> bool:
+    """Whether `user` facilitates the action's roadmap (then sees its sources' join codes, issue 19)."""
+    return user is not None and leads(user, db.session.get(Roadmap, action.roadmap_id))
+
+
 def action_dict(action: Action, user: User | None, sources: dict[int, dict] | None = None) -> dict:
     if sources is None:
-        sources = source_dicts(action.sources, user)
+        sources = source_dicts(action.sources, user, leads_roadmap_of(user, action))
     return {
         "id": action.id,
         "roadmap_id": action.roadmap_id,

@@ -117,9 +117,16 @@ def _local(workshop: Workshop):
     return local(workshop.starts_at, zone_name_of(workshop.settings))
 
 
-def workshop_ref(workshop: Workshop) -> dict:
+def shows_code(workshop: Workshop, user: User | None, roadmap_lead: bool = False) -> bool:
+    """Whether this viewer may read the workshop's join code on a roadmap (issue 19): its facilitators and
+    the roadmap's do; anyone once it is closed (a closed workshop cannot be joined, `require_open`)."""
+    return roadmap_lead or workshop.phase == "closed" or leads(user, workshop)
+
+
+def workshop_ref(workshop: Workshop, show_code: bool = True) -> dict:
+    """The workshop a source comes from; `code` is null for a viewer who may not join it (`shows_code`)."""
     return {
-        "code": workshop.code,
+        "code": workshop.code if show_code else None,
         "title": workshop.title,
         "starts_at": _local(workshop).isoformat() if workshop.starts_at else None,
         "date_label": _local(workshop).strftime("%d/%m/%Y") if workshop.starts_at else "",
@@ -129,8 +136,9 @@ def workshop_ref(workshop: Workshop) -> dict:
     }
 
 
-def source_dicts(sources: list[ActionSource], user: User | None) -> dict[int, dict]:
-    """Serialise sources by id, with live tallies where the idea still exists (one query per workshop)."""
+def source_dicts(sources: list[ActionSource], user: User | None, roadmap_lead: bool = False) -> dict[int, dict]:
+    """Serialise sources by id, with live tallies where the idea still exists (one query per workshop).
+    `roadmap_lead`: the viewer facilitates the roadmap (sees the join codes, `shows_code`)."""
     by_workshop: dict[int, list[ActionSource]] = defaultdict(list)
     for source in sources:
         by_workshop[source.workshop_id].append(source)
@@ -142,7 +150,14 @@ def source_dicts(sources: list[ActionSource], user: User | None) -> dict[int, di
         facilitator = leads(user, workshop)
         moderated = _moderated(ids) if ids and not facilitator else set()
         for source in items:
-            out[source.id] = _source_dict(source, workshop, live, facilitator, source.idea_id in moderated)
+            out[source.id] = _source_dict(
+                source,
+                workshop,
+                live,
+                facilitator,
+                source.idea_id in moderated,
+                shows_code(workshop, user, roadmap_lead),
+            )
     return out
 
 
@@ -152,7 +167,9 @@ def _moderated(ids: list[int]) -> set[int]:
     return set(db.session.scalars(stmt))
 
 
-def _source_dict(source: ActionSource, workshop: Workshop, live: dict, facilitator: bool, moderated=False) -> dict:
+def _source_dict(
+    source: ActionSource, workshop: Workshop, live: dict, facilitator: bool, moderated=False, show_code=False
+) -> dict:
     tally = source.tally or {}
     if source.idea_id is not None:
         tally = live.get(source.idea_id, vote_service.empty_tally(workshop))
@@ -162,7 +179,7 @@ def _source_dict(source: ActionSource, workshop: Workshop, live: dict, facilitat
         "line": source.line,
         "text": source.text,
         "votes": tally.get("votes") if source.kind == "idea" else None,
-        "workshop": workshop_ref(workshop),
+        "workshop": workshop_ref(workshop, show_code),
         "added_at": source.added_at.isoformat(),
     }
     if "profile" in tally and source.kind == "idea":

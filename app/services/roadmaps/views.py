@@ -8,8 +8,8 @@ from app.lib.minutes_text import extract_register
 from app.services.core.guards import leads
 from app.services.minutes.operations import current_text
 from app.services.roadmaps import fields as rf
-from app.services.roadmaps.operations import action_dict, history
-from app.services.roadmaps.sources import source_dicts, workshop_ref
+from app.services.roadmaps.operations import action_dict, history, leads_roadmap_of
+from app.services.roadmaps.sources import shows_code, source_dicts, workshop_ref
 from models import Action, User, Workshop, db
 from models.roadmap import ACTION_STATUSES
 
@@ -130,14 +130,15 @@ FIELD_LABELS = {
 
 def trace(action: Action, user: User | None) -> dict:
     """The action, its sources grouped by workshop with the minutes lines that mention it, and its history."""
-    data = action_dict(action, user, source_dicts(action.sources, user))
+    roadmap_lead = leads_roadmap_of(user, action)
+    data = action_dict(action, user, source_dicts(action.sources, user, roadmap_lead))
     workshops: dict[int, dict] = {}
     for source, item in zip(action.sources, data["sources"], strict=True):
         entry = workshops.setdefault(source.workshop_id, {"workshop": item["workshop"], "ideas": [], "lines": []})
         (entry["lines"] if source.kind == "minutes" else entry["ideas"]).append(item)
     for workshop_id, entry in workshops.items():
         workshop = db.session.get(Workshop, workshop_id)
-        entry["workshop"] = workshop_ref(workshop)
+        entry["workshop"] = workshop_ref(workshop, shows_code(workshop, user, roadmap_lead))  # issue 19
         entry["facilitated"] = leads(user, workshop)  # only its facilitators see its join code on this page
         entry["minutes"] = minutes_mentions(workshop, data, entry)
     history_rows = readable_history(action, data["sources"])

@@ -117,14 +117,15 @@ def moderation_label(idea: dict) -> str:
 
 
 def to_group_csv(data: dict) -> str:
-    """One row per group of ideas, best first."""
+    """One row per group of ideas, best first; with colleges the same columns as the ideas' CSV (issue 17)."""
     mj = vote_service.is_majority(data["workshop"]["settings"])
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["group_id", "group", "ideas", "votes", "rank", "grade"] + (GRADES if mj else []))
+    header = ["group_id", "group", "ideas", "votes", "rank", "grade"] + _weighted_header(data, mj)
+    writer.writerow(header + (GRADES if mj else []))
     for r in data["group_results"]:
         row = [r["group_id"], csv_safe(r["text"]), r["ideas"], r["votes"], r["rank_label"], r.get("grade_label") or ""]
-        writer.writerow(row + (r["profile"] if mj else []))
+        writer.writerow(row + _weighted_cells(data, r, mj) + (r["profile"] if mj else []))
     return out.getvalue()
 
 

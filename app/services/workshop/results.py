@@ -45,21 +45,33 @@ def ranking(actor: Actor, snap: dict | None = None) -> list[dict]:
     return label_ranks(rows)
 
 
-def _raw_and_college_ranks(rows: list[dict], counted: counting.Count) -> None:
-    ids = [r["idea_id"] for r in rows]
-    raw = dict(_ordered({i: counted.raw[i] for i in ids}, counted.mj))
+def _raw_and_college_ranks(
+    rows: list[dict], counted: counting.Count, key: str = "idea_id", members: dict | None = None
+) -> None:
+    """With colleges: each row's raw rank and each college's own. Rows are ideas, or groups
+    (key "group_id") whose value is the sum of their `members` ideas' (dots or merit profiles)."""
+    ids = [r[key] for r in rows]
+
+    def value(table: dict, k: int):
+        if members is None:
+            return table[k]
+        parts = [table[i] for i in members[k]]
+        return [sum(c) for c in zip(*parts, strict=True)] if counted.mj else sum(parts)
+
+    raw = dict(_ordered({i: value(counted.raw, i) for i in ids}, counted.mj))
     per_college = {}
     for college in counted.colleges:
-        key = str(college["id"])
-        ranks = _ordered({i: counted.by_college[key][i] for i in ids}, counted.mj) if college["voters"] else []
-        per_college[key] = label_ranks([{"idea_id": i, "rank": r} for i, r in ranks])
+        cid = str(college["id"])
+        own = counted.by_college[cid]
+        ranks = _ordered({i: value(own, i) for i in ids}, counted.mj) if college["voters"] else []
+        per_college[cid] = label_ranks([{"id": i, "rank": r} for i, r in ranks])
     raw_ties = shared(raw.values())
     for row in rows:
-        row["raw_rank"] = raw[row["idea_id"]]
+        row["raw_rank"] = raw[row[key]]
         row["raw_rank_label"] = rank_label(row["raw_rank"], row["raw_rank"] in raw_ties)
         row["colleges"] = []
         for college in counted.colleges:
-            mine = next((c for c in per_college[str(college["id"])] if c["idea_id"] == row["idea_id"]), {})
+            mine = next((c for c in per_college[str(college["id"])] if c["id"] == row[key]), {})
             entry = {"id": college["id"], "name": college["name"], "rank": mine.get("rank")}
             entry.update(rank_label=mine.get("rank_label", ""), tied=mine.get("tied", False))
             row["colleges"].append(entry)
@@ -67,7 +79,7 @@ def _raw_and_college_ranks(rows: list[dict], counted: counting.Count) -> None:
 
 def group_ranking(actor: Actor, snap: dict | None = None) -> list[dict]:
     """Groups best first, by their ideas' summed dots (or scores) or merged merit profiles:
-    {group_id, text, rank, rank_label, tied, votes, ideas}."""
+    {group_id, text, rank, rank_label, tied, votes, ideas} (+ with colleges raw_rank, colleges: [...])."""
     snap = snap or snapshot(actor)
     members: dict[int, list[int]] = {}
     for idea in snap["ideas"]:
@@ -83,6 +95,8 @@ def group_ranking(actor: Actor, snap: dict | None = None) -> list[dict]:
         item = {"id": group_id, "text": labels[group_id], "votes": m["votes"]}
         row = _present(item, rank, counted, m["raw"], m["result"], key="group_id")
         rows.append(dict(row, ideas=len(members[group_id])))
+    if counted.is_weighted:  # issue 17: raw rank and each college's own, as for ideas
+        _raw_and_college_ranks(rows, counted, key="group_id", members=members)
     return label_ranks(rows)
 
 

@@ -255,7 +255,9 @@ def participant_for_token(token: str | None, workshop: Workshop | None = None) -
         digest = hash_token(f"{token}@{workshop.code}")
     participant = db.session.execute(select(Participant).filter_by(token_hash=digest)).scalar_one_or_none()
     if participant is None and day_token:
-        raise Forbidden("Ce jeton de journée ne donne pas accès à cet atelier : rejoignez-le depuis la page de la journée.")
+        raise Forbidden(
+            "Ce jeton de journée ne donne pas accès à cet atelier : rejoignez-le depuis la page de la journée."
+        )
     if participant is None:
         raise Unauthorized("Jeton inconnu : rejoignez l'atelier à nouveau.")
     return participant

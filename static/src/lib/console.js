@@ -200,12 +200,43 @@ export class FacilitatorConsole {
       h("span", { class: "dot", "aria-hidden": "true" }),
       h("span", { class: "who" }, name, " ",
         h("span", { class: "muted" }, [this.isOnline(p) ? "en ligne" : "hors ligne", where, p.organisation].filter(Boolean).join(" · "))),
+      ui ? null : this.collegeSelect(p),
+      this.errors?.has(p.id) ? h("p", { class: "error", role: "alert", "data-testid": "participant-error" }, this.errors.get(p.id)) : null,
       ui ? null : h("span", { class: "person-tools" },
         h("button", { type: "button", class: "secondary small", "aria-label": `Renommer ${p.name}`, onclick: () => { this.editing = p.id; this.renderParticipants(); $(`rename-p-${p.id}`)?.focus(); } }, "Renommer"),
         // Scribe (issue 16): may write the minutes when only the facilitators may.
         h("button", { type: "button", class: "secondary small", "aria-pressed": String(Boolean(p.scribe)), "data-testid": "participant-scribe",
           "aria-label": `Secrétaire de séance : ${p.name}`, title: "Peut écrire le compte rendu quand il est réservé à l'animation", onclick: () => this.toggleScribe(p) }, "Secrétaire"),
         h("button", { type: "button", class: "secondary small", "aria-label": `Retirer ${p.name}`, onclick: () => this.remove(p) }, "Retirer")));
+  }
+
+  // College (issue 17): a select per participant when the workshop has colleges; a refusal
+  // (`conflict` once they voted) is shown under the participant, the select going back.
+  collegeSelect(p) {
+    const colleges = (this.state.workshop.settings || {}).colleges || [];
+    if (!colleges.length) return null;
+    const id = `college-p-${p.id}`;
+    const current = p.college == null ? "" : String(p.college);
+    const select = h("select", { id, "data-testid": "participant-college", onchange: () => this.setCollege(p, select) },
+      h("option", { value: "" }, "Sans collège"),
+      ...colleges.map((c) => h("option", { value: String(c.id) }, c.name)));
+    select.value = current;
+    return h("span", { class: "person-college" },
+      h("label", { for: id, class: "visually-hidden" }, `Collège de ${p.name}`), select);
+  }
+
+  async setCollege(p, select) {
+    const college = select.value || null;
+    this.errors = this.errors || new Map();
+    const r = await this.api("PATCH", p.id, { college }, (error) => this.errors.set(p.id, (error && error.message) || String(error)));
+    if (r) {
+      this.errors.delete(p.id);
+      this.people.set(p.id, { ...p, ...(r.participant || {}) });
+      const name = ((this.state.workshop.settings || {}).colleges || []).find((c) => String(c.id) === String(college))?.name;
+      announce(college ? `${p.name} est dans le collège ${name || college}.` : `${p.name} n'a plus de collège.`);
+    }
+    this.renderParticipants();
+    if (!r) document.getElementById(`college-p-${p.id}`)?.focus();
   }
 
   async toggleScribe(p) {
@@ -248,14 +279,14 @@ export class FacilitatorConsole {
     }
   }
 
-  async api(method, id, body) {
+  async api(method, id, body, onError) {
     const r = await fetch(`/api/v1/workshops/${this.code}/participants/${id}`, {
       method, credentials: "same-origin", headers: { Accept: "application/json", "Content-Type": "application/json" },
       body: body ? JSON.stringify(body) : undefined,
     }).catch(() => null);
     const data = r ? await r.json().catch(() => ({})) : null;
     if (!r || !r.ok) {
-      this.showError((data && data.error) || "Action impossible : réessayez.");
+      (onError || this.showError)((data && data.error) || "Action impossible : réessayez.");
       return null;
     }
     return data;
