@@ -44,18 +44,36 @@ def publish(outbox: Outbox) -> None:
         minutes_update(workshop_id, update)
 
 
+# Events listing several ideas' places ({id, author_id, …} in `ideas`): group.merged, group.moved.
+GROUP_EVENTS = ("group.merged", "group.moved")
+
+
 def _fan_out(out: Outgoing) -> None:
     env = out.envelope
     socketio.emit("event", env, to=room(out.workshop_id, "f"))
-    skip = None
-    if out.author_id is not None:
-        # The author may see more than the others (their own hidden idea, `mine`): their own copy,
-        # and the public one to everyone but them.
-        own = view_event(env, out.phase, out.settings, Viewer(False, out.author_id))
-        socketio.emit("event", own, to=participant_room(out.author_id))
-        skip = skip_room(participant_room(out.author_id))
     public = view_event(env, out.phase, out.settings, Viewer(False, None))
-    socketio.emit("event", public, to=room(out.workshop_id, "p"), skip_sid=skip)
+    skip = []
+    # The author may see more than the others (their own private or pending idea, `mine`): their own
+    # copy, and the public one to everyone but them. A group's move or merge carries several ideas:
+    # each author of an idea the public copy leaves out gets theirs (issue 14, docs/protocol.md §7.1).
+    for author_id in _authors(out, public):
+        own = view_event(env, out.phase, out.settings, Viewer(False, author_id))
+        if own == public:
+            continue
+        socketio.emit("event", own, to=participant_room(author_id))
+        skip += skip_room(participant_room(author_id))
+    socketio.emit("event", public, to=room(out.workshop_id, "p"), skip_sid=skip or None)
+
+
+def _authors(out: Outgoing, public: dict) -> list[int]:
+    """The participants who may see more of this event than its public copy."""
+    if out.author_id is not None:
+        return [out.author_id]
+    if out.envelope["type"] not in GROUP_EVENTS:
+        return []
+    shown = {place["id"] for place in public["data"].get("ideas", [])}
+    places = out.envelope["data"].get("ideas", [])
+    return sorted({p["author_id"] for p in places if p["id"] not in shown and p.get("author_id") is not None})
 
 
 def presence(workshop_id: int, data: dict, sid: str | None = None) -> None:

@@ -12,8 +12,10 @@ from app.lib.themes import theme_choices
 from app.main import bp
 from app.main.present import join_qr_svg
 from app.services.core.errors import ServiceError
+from app.services.core.guards import leads
 from app.services.days import days as service
 from app.services.days import processes, restitution
+from app.services.days.membership import plenary_of
 from app.services.workshop.workshops import create_workshop
 
 
@@ -103,7 +105,9 @@ def restitution_page(day_id):
         restitution.require_reader(current_user, day)
     except ServiceError as exc:
         abort(exc.status)
-    return render_template("main/day_restitution.html", day=day, cards=cards["ateliers"])
+    plenary = plenary_of(day)  # its live projector (/w/CODE/present) shows the same cards, pushed by the socket
+    live_url = url_for("main.present_page", code=plenary.code) if plenary and leads(current_user, plenary) else None
+    return render_template("main/day_restitution.html", day=day, cards=cards["ateliers"], live_url=live_url)
 
 
 class DayForm(FlaskForm):

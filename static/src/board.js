@@ -8,6 +8,7 @@ import { Live } from "./lib/live.js";
 import { choose } from "./lib/menu.js";
 import { Draft, Outbox } from "./lib/outbox.js";
 import { Countdown, renderBottomBar, renderHands, renderPhase, renderPresence, renderStatus, renderVotesLeft } from "./lib/panels.js";
+import { renderRestitution } from "./lib/restitution.js";
 import { BoardState } from "./lib/store.js";
 import { h } from "./lib/dom.js";
 import { ColumnsView, renderColumnChoice } from "./lib/view.js";
@@ -500,10 +501,17 @@ function renderPanels() {
   if (facilitator) facilitator.render();
 }
 
+/** A day's plenary: the ateliers' restitution cards, compact (lib/restitution.js). */
+function renderCards() {
+  const panel = $("restitution-panel");
+  if (panel) panel.hidden = renderRestitution($("restitution-cards"), state.restitution, { compact: true, level: 3 }) === 0;
+}
+
 function onSnapshot() {
   renderColumnChoice($("idea-column"), state.columns);
   view.renderAll();
   renderPanels();
+  renderCards();
   countdown.set(state.workshop.timer);
 }
 
@@ -546,6 +554,10 @@ function onChange(change, env) {
       break;
     case "participants":
       if (facilitator) facilitator.participantsChanged();
+      break;
+    case "restitution":
+      renderCards();
+      announce(`Restitution reçue : ${env.data.title}.`);
       break;
     case "phase":
       view.renderAll();

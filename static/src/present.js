@@ -11,6 +11,7 @@ import { h } from "./lib/dom.js";
 import { MENTIONS, PHASES } from "./lib/labels.js";
 import { Live } from "./lib/live.js";
 import { Countdown, renderStatus } from "./lib/panels.js";
+import { renderRestitution } from "./lib/restitution.js";
 import { BoardState } from "./lib/store.js";
 
 const ORDER = ["setup", "brainstorm", "cluster", "vote", "discuss", "closed"];
@@ -78,8 +79,44 @@ function onChange(change, env) {
     case "hands":
       renderHands();
       break;
+    case "restitution":
+      renderCards();
+      break;
     default:
   }
+}
+
+// ---------------------------------------------------------------- a day's plenary: the ateliers' cards
+
+// Side by side above the board, one equal track per card; the font is the largest (from the base text down to
+// 10 px) at which every card shows all it holds: nothing scrolls, like the rest of the projector.
+function renderCards(refit = true) {
+  const section = $("present-restitution");
+  const n = renderRestitution($("restitution-cards"), state.restitution, { level: 4 });
+  const appeared = section.hidden && n > 0;
+  section.hidden = n === 0;
+  section.style.setProperty("--cards", String(Math.max(n, 1)));
+  if (appeared) renderQr();
+  fitCards();
+  if (refit && n) {
+    // the board and the results get the room that is left
+    if (BOARD_PHASES.has(state.workshop.phase)) scheduleFit(true);
+    else refreshResults(true);
+  }
+}
+
+function fitCards() {
+  const list = $("restitution-cards");
+  if ($("present-restitution").hidden) return;
+  const over = () =>
+    [...list.children].some((c) => c.scrollHeight > c.clientHeight + 1 || c.scrollWidth > c.clientWidth + 1);
+  let px = Math.round(window.innerHeight / 45);
+  list.style.fontSize = `${px}px`;
+  while (px > 10 && over()) {
+    px -= 1;
+    list.style.fontSize = `${px}px`;
+  }
+  list.dataset.fontPx = String(px);
 }
 
 function revoked(message) {
@@ -106,6 +143,7 @@ function renderAll() {
   $("view-board").hidden = !onBoard;
   root.dataset.view = onBoard ? "board" : "results";
   renderHands();
+  renderCards(false);
   renderProgress();
   syncTimerField();
   countdown.set(state.workshop.timer);
@@ -120,7 +158,9 @@ function renderAll() {
 }
 
 function renderQr() {
-  const big = view.qrBig ?? state.workshop.phase === "setup";
+  // A plenary showing the ateliers' cards gives them the width: the QR starts in the corner (Q enlarges it).
+  const cards = (state.restitution || []).length > 0;
+  const big = view.qrBig ?? (state.workshop.phase === "setup" && !cards);
   root.dataset.qr = big ? "big" : "corner";
   if (BOARD_PHASES.has(state.workshop.phase)) scheduleFit(true);
 }
@@ -689,6 +729,7 @@ let resizeTimer = null;
 window.addEventListener("resize", () => {
   clearTimeout(resizeTimer);
   resizeTimer = setTimeout(() => {
+    fitCards();
     scheduleFit(true);
     renderFocus();
     renderHands();

@@ -1,6 +1,7 @@
 """Browser (issue 21): a phone joins the day from its QR code, picks an atelier, posts, then moves to the plenary
 without joining again; the day's overview shows the ateliers; both pages pass axe-core."""
 
+import base64
 import io
 import os
 
@@ -8,6 +9,7 @@ import requests
 import zxingcpp
 from PIL import Image
 from playwright.sync_api import expect
+from pycrdt import Doc, Text
 
 from tests.browser.a11y_helpers import axe_violations, describe
 
@@ -171,3 +173,146 @@ def test_the_process_page_reads_well_and_passes_axe(live_server, new_page, login
     expect(page.get_by_test_id("process-organisations")).to_contain_text("Coopaname")
     assert not (found := axe_violations(page)), describe(found)
     _shot(page, "process")
+
+
+def _minutes(client, text):
+    """Write the atelier's minutes as a Yjs client of its socket (decisions and actions for its card)."""
+    doc = Doc()
+    doc["minutes"] = minutes = Text()
+    doc.apply_update(base64.b64decode(client.call("minutes.sync")["state"]))
+    before = doc.get_state()
+    minutes.insert(len(minutes), text)
+    assert client.call("minutes.update", {"update": base64.b64encode(doc.get_update(before)).decode()})["ok"]
+
+
+def test_the_plenary_projector_and_board_show_the_four_cards_live(live_server, new_page, login):
+    """Four ateliers close one after the other: the plenary's projector (/w/CODE/present) and a participant's
+    plenary board receive the cards live, in closing order; at 1920×1080 every card is inside the viewport and
+    holds all it says (nothing scrolls); a reload draws them from the snapshot."""
+    s = live_server
+    day = _api(s, "/api/v1/days", {"title": "Journée ESS à l'UPEC", "date": "2026-11-21", "location": "UPEC"})
+    titles = (
+        ("JO 2024 avec ESS2024", "jo2024"),
+        ("Coopératives éphémères avec Coopaname", "cooperatives_ephemeres"),
+        ("Mécénat de compétences avec Probonolab", "mecenat_competences"),
+        ("Entreprendre avec BGE ADIL", "custom"),
+    )
+    ateliers = [
+        _api(
+            s,
+            "/api/v1/workshops",
+            {"title": t, "theme": th, "day_id": day["id"], "role": "atelier", "settings": {"private_brainstorm": False}},
+        )
+        for t, th in titles
+    ]
+    plenary = _api(
+        s,
+        "/api/v1/workshops",
+        {"title": "Plénière tiers-lieux", "theme": "tiers_lieux", "day_id": day["id"], "role": "plenary"},
+    )
+    facs = [s.client(a["code"], s.token()) for a in ateliers]
+    voters = []
+    for a, fac in zip(ateliers, facs, strict=True):
+        assert fac.call("phase.set", {"phase": "brainstorm"})["ok"]
+        ideas = []
+        for n in range(5):
+            text = f"{a['title'].split(' avec')[0]} : une proposition concrète numéro {n + 1} pour le territoire"
+            ack = fac.call("idea.create", {"column_id": a["columns"][0]["id"], "text": text})
+            assert ack["ok"], ack
+            ideas.append(ack["idea"]["id"])
+        _minutes(
+            fac,
+            "/décision Un groupe de travail se réunit en janvier\n/décision La CRESS coordonne le suivi\n"
+            "- /action Recenser les lieux disponibles @amina due:2026-12-15\n",
+        )
+        joined = requests.post(
+            f"{s.url}/api/v1/days/{day['code']}/participants",
+            json={"name": f"Votant {a['code']}", "attendance": "remote", "workshop": a["code"]},
+            timeout=10,
+        ).json()
+        voter = s.client(a["code"], joined["token"])
+        voters.append(voter)
+        assert fac.call("phase.set", {"phase": "vote"})["ok"]
+        for idea in (ideas[0], ideas[0], ideas[1]):
+            assert voter.call("vote.cast", {"idea_id": idea})["ok"]
+
+    # A participant joins atelier 1 by the day's code, then moves to the plenary (no new join).
+    phone = new_page(viewport=PHONE, has_touch=True, is_mobile=True)
+    phone.goto(f"{s.url}/d/{day['code']}")
+    phone.get_by_test_id("join-name").fill("Zoé")
+    phone.get_by_label(titles[0][0]).check()
+    phone.get_by_test_id("join-submit").tap()
+    phone.wait_for_url(f"**/w/{ateliers[0]['code']}")
+    phone.get_by_test_id("day-link").tap()
+    phone.get_by_test_id("day-to-plenary").tap()
+    phone.wait_for_url(f"**/w/{plenary['code']}")
+    expect(phone.get_by_test_id("connection-status")).to_have_attribute("data-state", "connected")
+    expect(phone.get_by_test_id("restitution-panel")).to_be_hidden()
+
+    projector = new_page(viewport={"width": 1920, "height": 1080})
+    login(projector)
+    projector.goto(f"{s.url}/w/{plenary['code']}/present")
+    expect(projector.get_by_test_id("connection-status")).to_have_attribute("data-state", "connected")
+    expect(projector.get_by_test_id("present-restitution")).to_be_hidden()
+    cards = projector.get_by_test_id("restitution-card")
+    order = [ateliers[i]["code"] for i in (2, 0, 3, 1)]
+    for n, code in enumerate(order):
+        assert facs[[a["code"] for a in ateliers].index(code)].call("phase.set", {"phase": "closed"})["ok"]
+        expect(cards).to_have_count(n + 1)  # live, one per closing
+        expect(phone.get_by_test_id("restitution-card")).to_have_count(n + 1)
+    codes = [cards.nth(i).get_attribute("data-code") for i in range(4)]
+    assert codes == order
+    first = cards.nth(0)
+    expect(first).to_contain_text("Mécénat de compétences avec Probonolab")
+    expect(first).to_contain_text("Animation :")
+    expect(first.locator(".rank").first).to_have_text("1")
+    expect(first.locator(".figure").first).to_have_text("(2 voix)")
+    expect(first).to_contain_text("La CRESS coordonne le suivi")
+    expect(first).to_contain_text("Recenser les lieux disponibles")
+
+    def fits(page):
+        return page.evaluate(
+            """() => {
+              const out = [];
+              const root = document.scrollingElement;
+              if (root.scrollHeight > innerHeight + 1 || root.scrollWidth > innerWidth + 1) out.push('page scrolls');
+              for (const c of document.querySelectorAll('[data-testid=restitution-card]')) {
+                const r = c.getBoundingClientRect();
+                if (r.left < 0 || r.top < 0 || r.right > innerWidth + 1 || r.bottom > innerHeight + 1)
+                  out.push(c.dataset.code + ' outside ' + JSON.stringify(r));
+                if (c.scrollHeight > c.clientHeight + 1) out.push(c.dataset.code + ' clipped');
+              }
+              return out;
+            }"""
+        )
+
+    assert fits(projector) == []
+    font = int(projector.get_by_test_id("restitution-cards").get_attribute("data-font-px"))
+    assert font >= 12, font  # still readable from the back of the room
+    _shot(projector, "plenary-projector-4-cards-1920")
+    assert not (found := axe_violations(projector)), describe(found)
+
+    # A reload (or a projector opened late) draws them from the plenary's snapshot, in the same order.
+    projector.reload()
+    expect(cards).to_have_count(4)
+    assert [cards.nth(i).get_attribute("data-code") for i in range(4)] == order
+    assert fits(projector) == []
+    # The plenary votes across the 20 copied ideas: the cards stay above the live results, still whole.
+    hall = s.client(plenary["code"], s.token())
+    voters.append(hall)
+    assert hall.call("phase.set", {"phase": "vote"})["ok"]
+    expect(projector.get_by_test_id("phase")).to_have_attribute("data-phase", "vote")
+    expect(cards).to_have_count(4)
+    projector.wait_for_timeout(300)  # the results' own fit
+    assert fits(projector) == []
+    _shot(projector, "plenary-projector-vote-1920")
+
+    panel = phone.get_by_test_id("restitution-panel")
+    expect(panel).to_be_visible()
+    expect(panel.get_by_test_id("restitution-card").first).to_contain_text("Mécénat de compétences")
+    assert [panel.get_by_test_id("restitution-card").nth(i).get_attribute("data-code") for i in range(4)] == order
+    panel.scroll_into_view_if_needed()
+    _shot(phone, "plenary-board-restitution-phone")
+    assert not (found := axe_violations(phone)), describe(found)
+    for client in facs + voters:
+        client.close()

@@ -123,6 +123,9 @@ def test_four_ateliers_close_into_the_plenary_live(live_server):
             moved = _post(s, f"/api/v1/days/{day['code']}/move", {}, token=token, status=200)
             assert moved["workshop"]["code"] == plenary["code"]
         voters = [s.client(plenary["code"], token) for token in movers]
+        # Arriving after the closings, a participant's snapshot of the plenary already holds the 4 cards, in order.
+        late = voters[0].call("sync", {"since": 0})["snapshot"]["restitution"]
+        assert [c["code"] for c in late] == order and [c["position"] for c in late] == [1, 2, 3, 4]
         snapshot = fac_plenary.call("sync", {"since": 0})
         copies = snapshot.get("snapshot", {}).get("ideas") or [
             e["data"] for e in snapshot["events"] if e["type"] == "idea.created"

@@ -262,3 +262,56 @@ def test_undo_never_brings_back_what_a_participant_had_erased(cluster, fac):
     anonymise_participant(alice)
     assert undo.undo_last(fac)["events"] == 0
     assert db.session.get(Idea, made[0]) is None
+
+
+@pytest.mark.live_publishing
+def test_an_author_sees_their_private_idea_move_and_merge_with_its_group_live(app, workshop, fac, join, auth):
+    """Issue 14: during a private brainstorm, each author receives their own idea's place in group.moved /
+    group.merged at once (not at the next sync); the others and a presenter-like viewer never do."""
+    from app.extensions import socketio
+
+    session.set_phase(fac, "brainstorm")
+    (alice, alice_token), (bruno, bruno_token) = (join(workshop, n, with_token=True) for n in ("Alice", "Bruno"))
+    _, chloe_token = join(workshop, "Chloé", with_token=True)
+    mine = ideas.create_idea(alice, _col(workshop), "D'Alice")["idea"]["id"]
+    his = ideas.create_idea(bruno, _col(workshop), "De Bruno")["idea"]["id"]
+    seed = ideas.create_idea(fac, _col(workshop), "De l'animation")["idea"]["id"]
+    one = ideas.group_idea(fac, mine, group_label="Un")["idea"]["group"]["id"]
+    ideas.group_idea(fac, seed, group_id=one)
+    two = ideas.group_idea(fac, his, group_label="Deux")["idea"]["group"]["id"]
+    code, column, fac_token = workshop.code, _col(workshop, 1), auth.token()
+    anim = socketio.test_client(app, auth={"token": fac_token, "workshop": code})
+    sockets = {
+        name: socketio.test_client(app, auth={"token": token, "workshop": code})
+        for name, token in (("alice", alice_token), ("bruno", bruno_token), ("chloe", chloe_token))
+    }
+    try:
+        for c in sockets.values():
+            c.get_received()
+
+        def received():
+            out = {}
+            for name, c in sockets.items():
+                (event,) = [m["args"][0] for m in c.get_received() if m["name"] == "event"]
+                out[name] = (event["type"], sorted(i["id"] for i in event["data"]["ideas"]), event["seq"])
+            return out
+
+        assert anim.emit("group.move", {"group_id": one, "column_id": column}, callback=True)["ok"]
+        got = received()
+        assert {k: v[:2] for k, v in got.items()} == {
+            "alice": ("group.moved", sorted([mine, seed])),
+            "bruno": ("group.moved", [seed]),
+            "chloe": ("group.moved", [seed]),
+        }
+        assert len({v[2] for v in got.values()}) == 1  # one seq for all
+        assert anim.emit("group.merge", {"group_id": two, "into_group_id": one}, callback=True)["ok"]
+        got = received()
+        assert {k: v[:2] for k, v in got.items()} == {
+            "alice": ("group.merged", []),
+            "bruno": ("group.merged", [his]),
+            "chloe": ("group.merged", []),
+        }
+    finally:
+        for c in (*sockets.values(), anim):
+            if c.is_connected():
+                c.disconnect()

@@ -373,3 +373,86 @@ def test_the_pages_create_a_day_and_its_workshops(client, auth, facilitator):
     assert "Journée UPEC" in client.get("/dashboard").get_data(as_text=True)
     public = client.get(f"/d/{day.code}").get_data(as_text=True)
     assert "JO 2024 — 8 places restantes" in public
+
+
+def test_day_facilitators_endpoint_and_its_forbidden_matrix(client, facilitator, make_user, auth):
+    """POST /days/ID/facilitators {email}: only a facilitator of the day adds one (201); the one added sees the
+    overview and may add another, but leads no atelier unless named there; an atelier's facilitator is not a
+    facilitator of the day nor of the other ateliers."""
+    day, (jo, coop), hall = make_day(facilitator, ateliers=[("JO 2024", "jo2024"), ("Coopératives", "custom")])
+    lead_of_jo = make_user(name="Léa Atelier", email="lea@example.org")
+    colleague = make_user(name="Colin Journée", email="colin@example.org")
+    stranger = make_user(name="Sam Ailleurs", email="sam@example.org")
+    assert client.post(
+        f"/api/v1/workshops/{jo.code}/facilitators", json={"email": "lea@example.org"}, headers=auth.api_headers()
+    ).status_code == 201
+    url = f"/api/v1/days/{day.id}/facilitators"
+    guest, day_token, _w = day_join(day, "Dora", workshop=jo)
+
+    def post(headers, email="colin@example.org"):
+        return client.post(url, json={"email": email}, headers=headers)
+
+    # Refused: no account, a participant's day token, an atelier's facilitator, a stranger, an admin not named.
+    assert post({}).status_code == 401
+    assert post(api_headers(day_token)).status_code == 401
+    for user in (lead_of_jo, stranger):
+        r = post(auth.api_headers(user))
+        assert r.status_code == 403 and r.json["error"]["code"] == "forbidden", r.json
+        assert "journée" in r.json["error"]["message"]
+        assert client.get(f"/api/v1/days/{day.id}", headers=auth.api_headers(user)).status_code == 403
+        assert client.get(url, headers=auth.api_headers(user)).status_code == 403
+    assert client.post("/api/v1/days/999999/facilitators", json={"email": "colin@example.org"},
+                       headers=auth.api_headers()).status_code == 404
+    # Nothing was added by the refused calls.
+    assert [f["email"] for f in client.get(url, headers=auth.api_headers()).json["facilitators"]] == [
+        facilitator.email
+    ]
+    # Invalid, unknown, then added (201), then already there (409).
+    assert post(auth.api_headers(), email="pas-une-adresse").json["error"]["code"] == "invalid"
+    assert post(auth.api_headers(), email="inconnu@example.org").status_code == 404
+    r = post(auth.api_headers())
+    assert r.status_code == 201, r.json
+    assert r.json["user"]["email"] == "colin@example.org"
+    assert {f["email"] for f in r.json["facilitators"]} == {facilitator.email, "colin@example.org"}
+    assert post(auth.api_headers()).status_code == 409
+    # The day's co-facilitator sees the overview and the restitution, and may name another...
+    overview = client.get(f"/api/v1/days/{day.id}", headers=auth.api_headers(colleague))
+    assert overview.status_code == 200 and len(overview.json["workshops"]) == 3
+    assert client.get(f"/api/v1/days/{day.id}/restitution", headers=auth.api_headers(colleague)).status_code == 200
+    assert post(auth.api_headers(colleague), email="lea@example.org").status_code == 201
+    # ...but leads no atelier of the day unless named there (the one rule, guards.leads).
+    for workshop in (jo, coop, hall):
+        r = client.get(f"/api/v1/workshops/{workshop.code}/facilitators", headers=auth.api_headers(colleague))
+        assert r.status_code == 403, (workshop.title, r.json)
+    # Léa, named on JO 2024 and now on the day, still does not lead the other atelier.
+    assert client.get(f"/api/v1/days/{day.id}", headers=auth.api_headers(lead_of_jo)).status_code == 200
+    r = client.get(f"/api/v1/workshops/{coop.code}/facilitators", headers=auth.api_headers(lead_of_jo))
+    assert r.status_code == 403
+    # Removing: a stranger cannot; the last one cannot be removed.
+    assert client.delete(f"{url}/{colleague.id}", headers=auth.api_headers(stranger)).status_code == 403
+    assert client.delete(f"{url}/{colleague.id}", headers=auth.api_headers()).status_code == 200
+    assert client.delete(f"{url}/{lead_of_jo.id}", headers=auth.api_headers()).status_code == 200
+    assert client.delete(f"{url}/{facilitator.id}", headers=auth.api_headers()).status_code == 409
+    assert client.get(f"/api/v1/days/{day.id}", headers=auth.api_headers(colleague)).status_code == 403
+    assert guest.workshop.id == jo.id
+
+
+def test_the_plenary_snapshot_carries_the_cards_already_received(facilitator):
+    """A projector or a board opened after the closings draws the cards from the plenary's snapshot (in arrival
+    order, decisions and actions included); an atelier's snapshot has no such field; a private idea stays out."""
+    from app.services.workshop.board import snapshot  # noqa: PLC0415
+
+    day, (a, b), hall = make_day(facilitator, ateliers=[("JO", "jo2024"), ("Coop", "custom")])
+    people = {w.id: [day_join(day, f"P{w.id}-{i}", workshop=w)[0] for i in range(2)] for w in (a, b)}
+    write_minutes(b, "# Coop\n\n/décision On lance une CAE\n- /action Trouver un local @amina due:2026-12-15\n")
+    late, _token, _ = day_join(day, "Dans la plénière", workshop=hall)
+    assert snapshot(late)["restitution"] == []
+    assert "restitution" not in snapshot(people[a.id][0])
+    _run(facilitator, b, people[b.id], ["Une CAE pour les jeunes"])
+    _run(facilitator, a, people[a.id], ["Billetterie solidaire", "Achats ESS"])
+    for viewer in (late, Actor(hall), Actor(hall, user=facilitator)):  # participant, presenter/public, facilitator
+        cards = snapshot(viewer)["restitution"]
+        assert [c["code"] for c in cards] == [b.code, a.code] and [c["position"] for c in cards] == [1, 2]
+    coop = snapshot(late)["restitution"][0]
+    assert coop["decisions"] == ["On lance une CAE"] and coop["actions"][0]["owner"]
+    assert coop["results"][0]["text"] == "Une CAE pour les jeunes" and "author" not in coop["results"][0]

@@ -388,6 +388,9 @@ def rest_targets(w: dict) -> list[tuple[str, str, str, dict | None, dict]]:
         ("GET", f"/days/{w['day']}/restitution", "fac", None, {}),
         ("POST", f"/days/{w['day']}/restitution", "fac", {"workshop": w["atelier"]}, {}),
         ("GET", f"/days/{w['day']}/export", "fac", None, {"format": "md"}),
+        ("GET", f"/days/{w['day']}/facilitators", "fac", None, {}),
+        ("POST", f"/days/{w['day']}/facilitators", "fac", {"email": "personne@example.org"}, {}),
+        ("DELETE", f"/days/{w['day']}/facilitators/{w['user']}", "fac", None, {}),
         (
             "POST",
             "/processes",

@@ -164,8 +164,9 @@ def _json_views(client, roadmap: dict, action: dict, headers=None) -> dict[str, 
 def test_a_public_roadmap_hides_the_join_code_of_a_workshop_in_progress(
     client, fac_headers, published_roadmap, fac, join, make_user, auth
 ):
-    set_phase(fac, "cluster")
+    set_phase(fac, "brainstorm")
     idea = create_idea(join(fac.workshop, "Bob"), fac.workshop.columns[0].id, "Un annuaire des structures")["idea"]
+    set_phase(fac, "cluster")  # public from now on: only the code is at stake
     body = {"title": "Annuaire", "axis_id": published_roadmap["axes"][0]["id"], "source_ideas": [idea["id"]]}
     action = client.post(f"/api/v1/roadmaps/{published_roadmap['id']}/actions", json=body, headers=fac_headers)
     assert action.status_code == 201, action.get_json()

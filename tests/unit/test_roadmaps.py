@@ -147,7 +147,9 @@ def test_action_sources_carry_text_votes_and_workshop(facilitator, fac, join):
         (ideas[0]["id"], ideas[0]["text"], 3),
         (ideas[1]["id"], ideas[1]["text"], 1),
     ]
-    assert sources[0]["workshop"]["code"] == fac.workshop.code
+    assert "code" in sources[0]["workshop"] and sources[0]["workshop"]["code"] is None  # a visitor (issue 19)
+    mine = roadmap_dict(get_roadmap(roadmap.id, facilitator), facilitator)["actions"][0]["sources"]
+    assert mine[0]["workshop"]["code"] == fac.workshop.code
     assert action.sources[0].tally == {"votes": 3}
 
 

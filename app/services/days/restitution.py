@@ -131,9 +131,20 @@ def sent_workshops(day: Day) -> set[int]:
 def restitution(day_id) -> tuple[Day, dict]:
     """{ateliers:[card…]} in the order they arrived. Who may read it is the caller's check (api/days.py)."""
     day = day_by_id(day_id)
-    rows = db.session.execute(select(Restitution).filter_by(day_id=day.id).order_by(Restitution.position)).scalars()
-    cards = [dict(r.card, position=r.position, sent_at=r.sent_at.isoformat()) for r in rows]
-    return day, {"ateliers": cards}
+    return day, {"ateliers": cards_of_day(day.id)}
+
+
+def cards_of_day(day_id: int) -> list[dict]:
+    rows = db.session.execute(select(Restitution).filter_by(day_id=day_id).order_by(Restitution.position)).scalars()
+    return [dict(r.card, position=r.position, sent_at=r.sent_at.isoformat()) for r in rows]
+
+
+def plenary_restitution(workshop: Workshop) -> list[dict] | None:
+    """The cards already received, for the plenary's snapshot (everyone in the plenary sees them: a card is
+    the ateliers' public view); None for any other workshop."""
+    if workshop.day_id is None or workshop.day_role != "plenary":
+        return None
+    return cards_of_day(workshop.day_id)
 
 
 def require_reader(user: User | None, day: Day) -> None:

@@ -42,6 +42,11 @@ def snapshot(actor: Actor) -> dict:
     }
     # Counts only, never who voted for what: everyone may see "27 / 40 ont voté" (the projector shows it).
     snap["participation"] = vote_service.participation(workshop)
+    from app.services.days.restitution import plenary_restitution  # noqa: PLC0415 (days import the workshop)
+
+    cards = plenary_restitution(workshop)  # a day's plenary: the ateliers' cards received so far (§12.3)
+    if cards is not None:
+        snap["restitution"] = cards
     return snap
 
 

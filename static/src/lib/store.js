@@ -22,6 +22,7 @@ export class BoardState {
     this.me = { ...snap.me, my_votes: snap.me.my_votes || {} };
     this.seq = snap.seq;
     this.participation = snap.participation || null;
+    this.restitution = snap.restitution || null; // a day's plenary: the ateliers' cards, in arrival order
     this.loaded = true;
   }
 
@@ -81,6 +82,14 @@ export class BoardState {
         const before = this.hands.speaking;
         this.hands = { queue: d.queue || [], speaking: d.speaking || null };
         return { kind: "hands", before };
+      }
+      case "restitution.card": {
+        // An atelier's card arrives in the plenary (or is re-sent: it keeps its place).
+        const cards = (this.restitution || []).filter((c) => c.code !== d.code);
+        cards.push(d);
+        cards.sort((a, b) => (a.position || 0) - (b.position || 0));
+        this.restitution = cards;
+        return { kind: "restitution", code: d.code };
       }
       case "workshop.updated":
         // Settings may change what this viewer is allowed to see: take a fresh snapshot.
