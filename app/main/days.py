@@ -99,15 +99,20 @@ def process_page(process_id):
 @bp.get("/days/<int:day_id>/plenary")
 @login_required
 def restitution_page(day_id):
-    """The ateliers' cards side by side, for the plenary's screen; reloads itself while cards arrive."""
+    """The ateliers' cards side by side, for the plenary's screen, redrawn as cards arrive."""
     try:
         day, cards = restitution.restitution(day_id)
         restitution.require_reader(current_user, day)
     except ServiceError as exc:
         abort(exc.status)
-    plenary = plenary_of(day)  # its live projector (/w/CODE/present) shows the same cards, pushed by the socket
-    live_url = url_for("main.present_page", code=plenary.code) if plenary and leads(current_user, plenary) else None
-    return render_template("main/day_restitution.html", day=day, cards=cards["ateliers"], live_url=live_url)
+    # Whoever leads the plenary gets the cards pushed by its socket (and a link to its live projector); a day's
+    # facilitator who does not lead the plenary cannot join its socket: that page asks every 4 s.
+    plenary = plenary_of(day)
+    socket_code = plenary.code if plenary and leads(current_user, plenary) else None
+    live_url = url_for("main.present_page", code=socket_code) if socket_code else None
+    return render_template(
+        "main/day_restitution.html", day=day, cards=cards["ateliers"], live_url=live_url, socket_code=socket_code
+    )
 
 
 class DayForm(FlaskForm):

@@ -1,6 +1,13 @@
-// The plenary's screen of restitution cards (issue 21, templates/main/day_restitution.html): the page is drawn by
-// the server; this asks every few seconds whether a card arrived (or was re-sent) and then redraws the page.
-// No timed <meta refresh> (axe: meta-refresh), and nothing reloads while nothing changed.
+// The plenary's screen of restitution cards (issue 21, templates/main/day_restitution.html), first drawn by the
+// server. For whoever leads the plenary (data-socket-code), the page is a client of the plenary's socket: each
+// `restitution.card` redraws the cards at once, without reloading (lib/restitution.js, as the projector does).
+// A facilitator of the day who does not lead the plenary cannot join its socket: the page then asks every 4 s
+// whether a card arrived (or was re-sent) and redraws itself. No timed <meta refresh> (axe: meta-refresh).
+import { Live } from "./lib/live.js";
+import { renderStatus } from "./lib/panels.js";
+import { renderRestitution } from "./lib/restitution.js";
+import { BoardState } from "./lib/store.js";
+
 const root = document.querySelector("[data-restitution-url]");
 
 function stamp(cards) {
@@ -24,6 +31,30 @@ async function poll(known) {
   window.setTimeout(() => poll(known), 4000);
 }
 
-if (root) {
+function draw(state) {
+  if (!state.restitution) return;
+  const n = renderRestitution(root, state.restitution, { level: 2 });
+  for (const li of root.children) li.classList.add("card");
+  root.dataset.stamp = stamp(state.restitution);
+  const empty = document.getElementById("restitution-empty");
+  if (empty) empty.hidden = n > 0;
+}
+
+if (root && root.dataset.socketCode) {
+  const state = new BoardState();
+  root.dataset.live = "socket";
+  new Live({
+    code: root.dataset.socketCode,
+    state,
+    idPrefix: "restitution-",
+    auth: {},
+    onSnapshot: () => draw(state),
+    onChange: (change) => change.kind === "restitution" && draw(state),
+    onSynced: () => {},
+    onStatus: renderStatus,
+    onPresence: () => {},
+  }).start();
+} else if (root) {
+  root.dataset.live = "poll";
   poll(root.dataset.stamp || null);
 }

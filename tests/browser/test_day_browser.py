@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from pycrdt import Doc, Text
 
 from tests.browser.a11y_helpers import axe_violations, describe
+from tests.live.voting import close_all
 
 PHONE = {"width": 360, "height": 740}
 SHOTS = os.environ.get("FABRIQUE_SHOTS", "/tmp/shots-days")
@@ -111,9 +112,14 @@ def test_a_phone_joins_the_day_by_qr_posts_then_moves_to_the_plenary(live_server
     login(projector)
     projector.goto(f"{s.url}/days/{day['id']}/plenary")
     expect(projector.get_by_test_id("restitution-card")).to_have_count(0)
+    # Its facilitator leads the plenary: the page is a client of the plenary's socket, no polling, no reload.
+    expect(projector.get_by_test_id("connection-status")).to_have_attribute("data-state", "connected")
+    assert projector.get_by_test_id("restitution-cards").get_attribute("data-live") == "socket"
+    projector.evaluate("window.__notReloaded = true")
     assert fac.call("phase.set", {"phase": "closed"})["ok"]
     expect(phone.get_by_test_id("idea-card")).to_have_count(1)  # live, on the plenary's board
-    expect(projector.get_by_test_id("restitution-card")).to_have_count(1)  # the screen redraws itself
+    expect(projector.get_by_test_id("restitution-card")).to_have_count(1, timeout=3000)  # pushed, not polled
+    assert projector.evaluate("window.__notReloaded === true")
     expect(projector.get_by_test_id("restitution-card")).to_contain_text("Une coopérative éphémère pour l'été")
     assert not (found := axe_violations(projector)), describe(found)
     _shot(projector, "day-restitution-1920")
@@ -288,7 +294,7 @@ def test_the_plenary_projector_and_board_show_the_four_cards_live(live_server, n
 
     assert fits(projector) == []
     font = int(projector.get_by_test_id("restitution-cards").get_attribute("data-font-px"))
-    assert font >= 12, font  # still readable from the back of the room
+    assert font >= 14, font  # still readable from the back of the room
     _shot(projector, "plenary-projector-4-cards-1920")
     assert not (found := axe_violations(projector)), describe(found)
 
@@ -314,5 +320,4 @@ def test_the_plenary_projector_and_board_show_the_four_cards_live(live_server, n
     panel.scroll_into_view_if_needed()
     _shot(phone, "plenary-board-restitution-phone")
     assert not (found := axe_violations(phone)), describe(found)
-    for client in facs + voters:
-        client.close()
+    close_all(facs + voters)

@@ -428,6 +428,16 @@ def test_day_facilitators_endpoint_and_its_forbidden_matrix(client, facilitator,
     assert client.get(f"/api/v1/days/{day.id}", headers=auth.api_headers(lead_of_jo)).status_code == 200
     r = client.get(f"/api/v1/workshops/{coop.code}/facilitators", headers=auth.api_headers(lead_of_jo))
     assert r.status_code == 403
+    # The restitution screen: the day's co-facilitator (not on the plenary) gets the polling page; the plenary's
+    # facilitator gets the socket page and the link to the live projector.
+    for user, live in ((colleague, False), (facilitator, True)):
+        browser = client.application.test_client()  # a session of its own (the API calls here use tokens)
+        signed_in = browser.post("/login", data={"email": user.email, "password": "motdepasse-solide"})
+        assert signed_in.status_code == 302
+        page = browser.get(f"/days/{day.id}/plenary")
+        assert page.status_code == 200
+        assert (f'data-socket-code="{hall.code}"'.encode() in page.data) is live
+        assert (b"plenary-live-link" in page.data) is live
     # Removing: a stranger cannot; the last one cannot be removed.
     assert client.delete(f"{url}/{colleague.id}", headers=auth.api_headers(stranger)).status_code == 403
     assert client.delete(f"{url}/{colleague.id}", headers=auth.api_headers()).status_code == 200
