@@ -272,7 +272,7 @@ def test_the_plenary_projector_and_board_show_the_four_cards_live(live_server, n
     expect(first).to_contain_text("Mécénat de compétences avec Probonolab")
     expect(first).to_contain_text("Animation :")
     expect(first.locator(".rank").first).to_have_text("1")
-    expect(first.locator(".figure").first).to_have_text("(2 voix)")
+    expect(first.locator(".figure").first).to_have_text("(2 gommettes)")
     expect(first).to_contain_text("La CRESS coordonne le suivi")
     expect(first).to_contain_text("Recenser les lieux disponibles")
 

@@ -227,7 +227,7 @@ def test_weighted_majority_judgment_is_a_weighted_median(make_workshop, facilita
     assert (rows[b]["rank"], rows[a]["rank"], rows[c]["rank"]) == (1, 2, 3)
     assert (rows[a]["raw_rank"], rows[b]["raw_rank"]) == (1, 2)
     assert rows[a]["weighted_profile"] == [0, 0.5, 0, 0, 0, 0.5, 0]
-    assert rows[a]["explanation"].startswith("Mention majoritaire : Insuffisant — 100 % des voix pondérées")
+    assert rows[a]["explanation"].startswith("Mention majoritaire : Insuffisant — 100 % des mentions pondérées")
     tally = votes.tallies(workshop)[a]
     assert tally["grade"] == 1 and tally["raw_grade"] == 5 and tally["profile"] == [0, 1, 0, 0, 0, 3, 0]
 

@@ -22,7 +22,7 @@ from app.services.workshop.board import snapshot
 from app.services.workshop.colleges import colleges_of, weight_of
 
 EMPTY = [0] * len(majority.GRADES)
-WEIGHTED = "des voix pondérées par collège"
+WEIGHTED = "des mentions pondérées par collège"
 
 
 def counted_idea(idea: dict) -> bool:

@@ -7,7 +7,7 @@ import { h } from "./dom.js";
 function figure(r) {
   if (r.grade_label) return r.grade_label;
   const n = r.votes ?? 0;
-  return `${n} voix`;
+  return `${n} gommette${n > 1 ? "s" : ""}`; // the board's word, never "voix"
 }
 
 export function restitutionCard(card, { compact = false, level = 2 } = {}) {
