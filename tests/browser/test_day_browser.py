@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from pycrdt import Doc, Text
 
 from tests.browser.a11y_helpers import axe_violations, describe
-from tests.live.voting import close_all
+from tests.live.voting import close_all, ensure_pemb
 
 PHONE = {"width": 360, "height": 740}
 SHOTS = os.environ.get("FABRIQUE_SHOTS", "/tmp/shots-days")
@@ -129,15 +129,7 @@ def test_a_phone_joins_the_day_by_qr_posts_then_moves_to_the_plenary(live_server
 
 def test_the_process_page_reads_well_and_passes_axe(live_server, new_page, login):
     s = live_server
-    s.flask(
-        "territory",
-        "create",
-        "Paris Est Marne&Bois",
-        "--kind",
-        "ept",
-        "--cities",
-        "Nogent-sur-Marne,Vincennes,Bry-sur-Marne",
-    )
+    ensure_pemb(s)
     roadmap = _api(
         s,
         "/api/v1/roadmaps",

@@ -9,7 +9,7 @@ import pytest
 import requests
 import socketio
 
-from tests.live.voting import close_all
+from tests.live.voting import close_all, ensure_pemb
 
 THEMES = ("jo2024", "cooperatives_ephemeres", "mecenat_competences", "custom")
 PEOPLE = 10
@@ -136,9 +136,7 @@ def test_four_ateliers_close_into_the_plenary_live(live_server):
         for v in voters:
             assert v.call("vote.cast", {"idea_id": favourite["id"]})["ok"]
         assert fac_plenary.call("phase.set", {"phase": "discuss"})["ok"]
-        s.flask(
-            "territory", "create", "Paris Est Marne&Bois", "--kind", "ept", "--cities", "Nogent-sur-Marne,Vincennes"
-        )
+        ensure_pemb(s)
         roadmap = _post(
             s,
             "/api/v1/roadmaps",

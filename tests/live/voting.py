@@ -2,6 +2,8 @@
 
 import threading
 
+import requests
+
 
 def live_vote(live_server, n_ideas, **settings):
     workshop = live_server.create_workshop(settings=settings)
@@ -20,3 +22,14 @@ def close_all(clients) -> None:
         t.start()
     for t in closing:
         t.join(30)
+
+
+def ensure_pemb(server) -> None:
+    """Paris Est Marne&Bois with three of its cities, made once per server (the live and browser tests of
+    days share the session's server, in any order)."""
+    listed = requests.get(f"{server.url}/api/v1/territories", timeout=10).json()["territories"]
+    if not any(t["name"] == "Paris Est Marne&Bois" for t in listed):
+        server.flask(
+            "territory", "create", "Paris Est Marne&Bois", "--kind", "ept",
+            "--cities", "Nogent-sur-Marne,Vincennes,Bry-sur-Marne",
+        )

@@ -68,6 +68,7 @@ class MinutesEditor {
     this.reason = this.editable ? null : READONLY_REASONS.closed;
     this.restoredKeys = [];
     this.people = new Map(); // name -> true: the presence list, for @responsable
+    this.owners = new Set(); // owners named in the register now (rebuilt each time: no half-typed names kept)
     this.peers = new Peers({
       me: { name: el.dataset.meName || "Anonyme", key: el.dataset.meKey || "" },
       send: (update) => this.live && this.live.connected && this.live.send("minutes.awareness", { update: toBase64(update) }),
@@ -92,7 +93,7 @@ class MinutesEditor {
       parent: this.host,
       ytext: this.text,
       awareness: this.peers.awareness,
-      people: () => [...this.people.keys()],
+      people: () => [...new Set([...this.people.keys(), ...this.owners])],
       describedBy: "minutes-help",
       labelledBy: "minutes-editor-label",
       nonce: this.el.dataset.styleNonce,
@@ -365,7 +366,7 @@ class MinutesEditor {
         this.preview.innerHTML = data.html; // sanitized by the server (render_markdown)
         this.showRegister("decisions", data.decisions || [], (d) => d.text);
         this.showRegister("actions", data.actions || [], actionLabel);
-        for (const a of data.actions || []) if (a.owner) this.people.set(a.owner, true);
+        this.owners = new Set((data.actions || []).map((a) => a.owner).filter(Boolean));
       }
     } catch (err) {
       /* offline: the preview catches up on the next refresh */

@@ -67,7 +67,9 @@ function ownerSource(context, before, people) {
   const options = [];
   for (const name of people()) {
     const handle = ownerHandle(name);
-    if (!handle || seen.has(handle) || !fold(handle).includes(typed)) continue;
+    // A handle equal to what is typed completes nothing (it may be this very line's owner, read back
+    // from the register while it is being typed).
+    if (!handle || seen.has(handle) || !fold(handle).includes(typed) || fold(handle) === typed) continue;
     seen.add(handle);
     options.push({ label: `@${handle}`, apply: `@${handle} `, detail: name === handle ? undefined : name, type: "variable" });
   }
