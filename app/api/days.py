@@ -4,6 +4,7 @@ from flask import jsonify, request, url_for
 
 from app.api import bp
 from app.api.errors import json_body
+from app.api.minutes import PRINT_CSP, print_page
 from app.http import attachment
 from app.identity import actor_for, bearer, count_wrong_code, request_user
 from app.services.core.errors import NotFound, Unauthorized
@@ -117,8 +118,14 @@ def _require_plenary_reader(day) -> None:
 
 @bp.get("/days/<int:day_id>/export")
 def export_day(day_id):
-    body, mimetype, filename = report.export_day(request_user(), day_id, request.args.get("format", "md"))
-    return attachment(body, mimetype, filename)
+    fmt = request.args.get("format", "md")
+    body, mimetype, filename = report.export_day(request_user(), day_id, fmt)
+    if fmt != "html":
+        return attachment(body, mimetype, filename)
+    # The printable page (print it or save it as PDF from the browser), as for the minutes.
+    response = attachment(print_page(body, f"Journée — {day_by_id(day_id).title}"), mimetype, filename, inline=True, no_store=True)
+    response.headers["Content-Security-Policy"] = PRINT_CSP
+    return response
 
 
 @bp.post("/processes")

@@ -261,6 +261,12 @@ def test_the_days_report_is_markdown_and_valid_odt(client, facilitator, fac_head
     assert_valid_odf12(odt.data)
     if backend == "sqlite":  # LibreOffice opens it and converts it to PDF (once: the backend does not matter)
         _converts_to_pdf(odt.data, tmp_path)
+    page = client.get(f"/api/v1/days/{day.id}/export?format=html", headers=fac_headers)
+    assert page.status_code == 200 and page.mimetype == "text/html"
+    assert page.headers["Content-Disposition"].startswith("inline")
+    printable = page.get_data(as_text=True)
+    assert "<title>Journée — Journée ESS" in printable and "Billetterie solidaire" in printable
+    assert "<script" not in printable and "default-src 'none'" in page.headers["Content-Security-Policy"]
     assert client.get(f"/api/v1/days/{day.id}/export?format=pdf", headers=fac_headers).status_code == 400
 
 

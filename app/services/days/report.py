@@ -12,11 +12,11 @@ from app.services.core.actors import Actor
 from app.services.core.errors import Invalid
 from app.services.days.membership import day_by_id, require_day_lead, workshops_of
 from app.services.minutes.operations import current_text
-from app.services.minutes.rendering import export_odt
+from app.services.minutes.rendering import export_html, export_odt
 from app.services.workshop.results import ranking
 from models import Action, ActionSource, Participant, Roadmap, User, Workshop, db
 
-FORMATS = ("md", "odt")
+FORMATS = ("md", "html", "odt")
 ROLE = {"atelier": "Atelier", "plenary": "Plénière"}
 
 
@@ -25,10 +25,11 @@ def export_day(user: User, day_id, fmt: str) -> tuple[str | bytes, str, str]:
     day = day_by_id(day_id)
     require_day_lead(user, day, "exporter le compte rendu de la journée")
     if fmt not in FORMATS:
-        raise Invalid("« format » doit valoir md ou odt.", field="format")
+        raise Invalid("« format » doit valoir md, html ou odt.", field="format")
     source = day_markdown(day)
     title = f"Journée — {day.title}"
-    body = source if fmt == "md" else export_odt(source, title)
+    # `html` is the sanitised body; the API wraps it in the minutes' printable page.
+    body = {"md": lambda: source, "html": lambda: export_html(source), "odt": lambda: export_odt(source, title)}[fmt]()
     return body, MIMETYPES[fmt], f"journee-{day.code}.{fmt}"
 
 
