@@ -17,7 +17,7 @@ from app.services.privacy.retention import retention_ends
 from app.services.privacy.scrub import ANON_NAME, anonymise_record, redact_ideas, rewrite_json, scrub
 from app.services.workshop import votes as vote_service
 from app.services.workshop.ideas import idea_dict
-from app.services.workshop.session import hands_of
+from app.services.workshop.session import hands_of, leave_queue
 from app.services.workshop.tallies import record_tallies
 from models import Idea, Participant, Vote, Workshop, db, utcnow
 
@@ -120,7 +120,7 @@ def delete_contributions(actor: Actor, participant_id=None, client_id=None) -> d
     def apply(workshop: Workshop) -> dict:
         require_open(workshop)
         participant = db.session.get(Participant, target_id)
-        _leave_queue(workshop, participant.id)
+        leave_queue(workshop, participant.id)
         voted = _delete_votes(participant)
         idea_ids = _delete_ideas(workshop, participant)
         db.session.flush()
@@ -132,17 +132,6 @@ def delete_contributions(actor: Actor, participant_id=None, client_id=None) -> d
         return data
 
     return run_command(actor, client_id, apply)
-
-
-def _leave_queue(workshop: Workshop, participant_id: int) -> None:
-    hands = hands_of(workshop)
-    queue = [h for h in hands["queue"] if h.get("id") != participant_id]
-    speaking = hands["speaking"]
-    if speaking and speaking.get("id") == participant_id:
-        speaking = None
-    if queue != hands["queue"] or speaking != hands["speaking"]:
-        workshop.hands = dict(workshop.hands or {}, queue=queue, speaking=speaking)
-        record(workshop, "hands.changed", {"queue": queue, "speaking": speaking})
 
 
 def _delete_votes(participant: Participant) -> set[int]:

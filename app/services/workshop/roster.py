@@ -13,7 +13,7 @@ from app.services.core.guards import require_facilitator, require_open
 from app.services.core.lookup import owned
 from app.services.core.unit_of_work import presence_changed, record, run_command, sockets_refused
 from app.services.workshop.ideas import idea_dict
-from app.services.workshop.session import hands_of
+from app.services.workshop.session import hands_of, leave_queue
 from models import Connection, Idea, Participant, Workshop, db, utcnow
 
 UNKNOWN = "Participant inconnu dans cet atelier."
@@ -77,7 +77,7 @@ def remove_participant(actor: Actor, participant_id, client_id=None) -> dict:
             raise NotFound(UNKNOWN)
         participant.token_hash = None
         participant.removed_at = utcnow()
-        _leave_queue(workshop, participant.id)
+        leave_queue(workshop, participant.id)
         sids = db.session.scalars(select(Connection.sid).filter_by(participant_id=participant.id)).all()
         db.session.execute(Connection.__table__.delete().where(Connection.participant_id == participant.id))
         sockets_refused(sids)
@@ -86,14 +86,3 @@ def remove_participant(actor: Actor, participant_id, client_id=None) -> dict:
         return {"participant_id": participant.id, "removed": True}
 
     return run_command(actor, client_id, apply)
-
-
-def _leave_queue(workshop: Workshop, participant_id: int) -> None:
-    hands = hands_of(workshop)
-    queue = [h for h in hands["queue"] if h.get("id") != participant_id]
-    speaking = hands["speaking"]
-    if speaking and speaking.get("id") == participant_id:
-        speaking = None
-    if queue != hands["queue"] or speaking != hands["speaking"]:
-        workshop.hands = dict(workshop.hands or {}, queue=queue, speaking=speaking)
-        record(workshop, "hands.changed", {"queue": queue, "speaking": speaking})

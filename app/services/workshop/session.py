@@ -80,6 +80,18 @@ def hands_of(workshop: Workshop) -> dict:
     return {"queue": list(hands.get("queue", [])), "speaking": hands.get("speaking"), "turns": hands.get("turns", [])}
 
 
+def leave_queue(workshop: Workshop, participant_id: int) -> None:
+    """Take a participant (removed, or whose data is erased) out of the speaking queue and off the floor."""
+    hands = hands_of(workshop)
+    queue = [h for h in hands["queue"] if h.get("id") != participant_id]
+    speaking = hands["speaking"]
+    if speaking and speaking.get("id") == participant_id:
+        speaking = None
+    if queue != hands["queue"] or speaking != hands["speaking"]:
+        workshop.hands = dict(workshop.hands or {}, queue=queue, speaking=speaking)
+        record(workshop, "hands.changed", {"queue": queue, "speaking": speaking})
+
+
 def _save_hands(workshop: Workshop, hands: dict) -> dict:
     workshop.hands = hands
     public = {"queue": hands["queue"], "speaking": hands["speaking"]}
