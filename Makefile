@@ -6,9 +6,9 @@ FLASK := $(PY) -m flask --app wsgi
 SYSTEM_PACKAGES := chromium libreoffice-writer-nogui nginx
 export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 
-.PHONY: setup system run test test-unit lint audit bench cluster db demo clean
+.PHONY: setup system run test test-unit lint audit bench cluster db demo clean i18n
 
-setup: $(VENV)/.installed node_modules/.installed static/dist/.built
+setup: $(VENV)/.installed node_modules/.installed static/dist/.built translations/.compiled
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -22,6 +22,15 @@ node_modules/.installed: package.json package-lock.json
 static/dist/.built: node_modules/.installed $(wildcard static/src/*.js static/src/lib/*.js)
 	npm run --silent build
 	touch $@
+
+# The catalogs (translations/, French source, English complete) compiled for gettext.
+translations/.compiled: $(VENV)/.installed $(wildcard translations/*/LC_MESSAGES/*.po)
+	$(PY) tools/i18n.py compile
+	touch $@
+
+# After changing a user-facing string: extract it and update both catalogs, then translate it in en.
+i18n: $(VENV)/.installed
+	$(PY) tools/i18n.py extract
 
 # Debian packages the browser, export and cluster tests need (root on these machines).
 system:
@@ -43,6 +52,7 @@ run: demo
 
 lint: setup
 	$(VENV)/bin/ruff check .
+	$(PY) tools/i18n.py check
 
 audit: setup
 	$(VENV)/bin/pip-audit -r requirements.txt --progress-spinner off
@@ -62,4 +72,4 @@ cluster: setup system
 	bash deploy/cluster.sh
 
 clean:
-	rm -rf $(VENV) node_modules static/dist instance
+	rm -rf $(VENV) node_modules static/dist instance translations/*/LC_MESSAGES/*.mo translations/.compiled

@@ -4,10 +4,10 @@ import os
 import secrets
 from pathlib import Path
 
-from flask import Flask, g, request, session
-from flask_babel import get_locale
+from flask import Flask, g, request
 from werkzeug.routing import IntegerConverter
 
+from app import i18n
 from app.config import load_config
 from app.extensions import StrictJSONProvider, babel, compress, csrf, db, login_manager, migrate
 from app.lib import strict_json
@@ -15,13 +15,6 @@ from app.ratelimit import install_limiters
 from app.services.core.validation import MAX_ID
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def select_locale() -> str:
-    lang = request.args.get("lang")
-    if lang in ("fr", "en"):
-        session["lang"] = lang
-    return session.get("lang") or "fr"
 
 
 class RowIdConverter(IntegerConverter):
@@ -100,8 +93,8 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message = None
     csrf.init_app(app)
     compress.init_app(app)  # registers its after_request only when COMPRESS_REGISTER
-    babel.init_app(app, locale_selector=select_locale)
-    app.jinja_env.globals["get_locale"] = get_locale
+    i18n.install(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
     from realtime import init_realtime
 
     init_realtime(app)

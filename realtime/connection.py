@@ -7,10 +7,11 @@ whole room may share one NAT), counted among this process's sockets (docs/deploy
 import hashlib
 from collections import Counter
 
-from flask import current_app, request
+from flask import current_app, g, request
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room
 
+from app import i18n
 from app.extensions import socketio
 from app.identity import actor_for_code
 from app.services.core.errors import NotFound, RateLimited, ServiceError
@@ -35,11 +36,14 @@ _open: Counter = Counter()  # this process's open sockets per ("address", hash) 
 @socketio.on("connect")
 def on_connect(auth=None):
     slots: list[tuple] = []
+    auth = auth if isinstance(auth, dict) else {}
+    g.lang = i18n.choose(auth.get("lang")) or i18n.select_locale()
     try:
-        state, online = _admit(auth if isinstance(auth, dict) else {}, slots)
+        state, online = _admit(auth, slots)
     except BaseException:
         _release(slots)
         raise
+    state.lang = g.lang
     SOCKETS[request.sid] = state
     for room in broadcast.rooms_for(state):
         join_room(room)

@@ -6,7 +6,7 @@ import time
 import weakref
 from dataclasses import dataclass, field
 
-from flask import current_app, request
+from flask import current_app, g, request
 from sqlalchemy import bindparam, select
 
 from app.extensions import socketio
@@ -50,6 +50,7 @@ class SocketState:
     bucket: Bucket = field(default_factory=Bucket)  # this socket's
     shared: Bucket | None = None  # the participant's, shared by all their sockets in this process
     presenter_hash: str | None = None  # a presenter link's token hash, checked again on each command
+    lang: str = "fr"  # the language its messages speak: auth.lang at connection, else the page's (app/i18n.py)
 
     def __post_init__(self) -> None:
         if self.participant_id is not None and self.shared is None:
@@ -126,6 +127,8 @@ def command(name: str, *, max_payload: int = MAX_PAYLOAD, cost: float = 1.0, wri
         def handler(payload=None):
             try:
                 state = SOCKETS.get(request.sid)
+                if state is not None:
+                    g.lang = state.lang
                 if state is None:
                     raise Unauthorized("Connexion non authentifiée.")
                 if state.role == "presenter" and name not in PRESENTER_COMMANDS:

@@ -5,7 +5,10 @@ class ServiceError(Exception):
     code = "invalid"
     status = 400
 
-    def __init__(self, message: str, **extra):
+    def __init__(self, message, **extra):
+        # A message is translated when raised (gettext in the language of the request or socket that
+        # caused it); a lazy one (a module constant) is resolved here, in that language too.
+        message = str(message)
         super().__init__(message)
         self.message = message
         self.extra = extra
