@@ -39,3 +39,25 @@ def new_page(browser):
     yield make
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def open_board(live_server, new_page, login):
+    """`open_board(code, name=None, facilitator=False, viewport=None, **context_options)`: a fresh browser
+    context on workshop `code`'s board, live — the facilitator logged in, or a participant joined as `name`
+    through the join page; 1366×768 unless told."""
+
+    def open_(code, name=None, facilitator=False, viewport=None, **options):
+        page = new_page(viewport=viewport or {"width": 1366, "height": 768}, **options)
+        if facilitator:
+            login(page)
+            page.goto(f"{live_server.url}/w/{code}")
+        else:
+            page.goto(f"{live_server.url}/join/{code}")
+            page.get_by_test_id("join-name").fill(name)
+            page.get_by_test_id("join-submit").click()
+            expect(page).to_have_url(f"{live_server.url}/w/{code}")
+        expect(page.get_by_test_id("connection-status")).to_have_attribute("data-state", "connected")
+        return page
+
+    return open_

@@ -11,31 +11,6 @@ from tests.browser.board_helpers import PHONE, card, drag, room, shot, stack, to
 from tests.server import PASSWORD
 
 
-@pytest.fixture
-def open_page(live_server, browser, login):
-    contexts = []
-
-    def open_(code, name=None, facilitator=False, token=None, **options):
-        context = browser.new_context(locale="fr-FR", **({"viewport": {"width": 1366, "height": 768}} | options))
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        if facilitator:
-            login(page)
-            page.goto(f"{live_server.url}/w/{code}")
-        else:
-            page.goto(f"{live_server.url}/join/{code}")
-            page.get_by_test_id("join-name").fill(name)
-            page.get_by_test_id("join-submit").click()
-            expect(page).to_have_url(f"{live_server.url}/w/{code}")
-        expect(page.get_by_test_id("connection-status")).to_have_attribute("data-state", "connected")
-        return page
-
-    yield open_
-    for context in contexts:
-        context.close()
-
-
 @pytest.fixture(scope="module")
 def cluster_room(live_server):
     """One room in the clustering phase shared by the tests that group, move and hide (each on its own
@@ -45,10 +20,10 @@ def cluster_room(live_server):
     fac.close()
 
 
-def test_clustering_on_the_wall_is_live_for_everyone(cluster_room, open_page):
+def test_clustering_on_the_wall_is_live_for_everyone(cluster_room, open_board):
     workshop, fac, tokens, ideas = cluster_room
     code = workshop["code"]
-    alice, bruno = open_page(code, "Alice"), open_page(code, "Bruno")
+    alice, bruno = open_board(code, "Alice"), open_board(code, "Bruno")
     for page in (alice, bruno):
         expect(page.get_by_test_id("idea-card")).to_have_count(120)
     first, second, third, fourth = (ideas[i]["text"] for i in (0, 4, 8, 12))  # all in the first column
@@ -108,10 +83,10 @@ def test_clustering_on_the_wall_is_live_for_everyone(cluster_room, open_page):
     expect(bruno.locator(f'li.stack li[data-idea-id="{ideas[12]["id"]}"]')).to_have_count(0)
 
 
-def test_a_phone_moves_its_card_to_another_column_by_dragging(live_server, open_page):
+def test_a_phone_moves_its_card_to_another_column_by_dragging(live_server, open_board):
     workshop, fac, tokens, ideas = room(live_server, phase="brainstorm")
     code, target = workshop["code"], workshop["columns"][1]
-    phone = open_page(code, "Chloé", **PHONE)
+    phone = open_board(code, "Chloé", **PHONE)
     shot(phone, "phone-brainstorm-360x740")
     phone.get_by_test_id("idea-input").fill("Épicerie solidaire itinérante")
     phone.get_by_test_id("idea-submit").click()
@@ -132,11 +107,11 @@ def test_a_phone_moves_its_card_to_another_column_by_dragging(live_server, open_
     fac.close()
 
 
-def test_the_phase_control_cannot_misfire(live_server, open_page):
+def test_the_phase_control_cannot_misfire(live_server, open_board):
     workshop, fac, tokens, ideas = room(live_server, phase="brainstorm", people=40, ideas=120, private_brainstorm=True)
     code = workshop["code"]
-    fac_page = open_page(code, facilitator=True)
-    alice = open_page(code, "Alice")
+    fac_page = open_board(code, facilitator=True)
+    alice = open_board(code, "Alice")
     expect(alice.get_by_test_id("idea-card")).to_have_count(0)  # private brainstorm: nobody else's ideas
     for page in (fac_page, alice):  # the idea form on top too: the columns still start high
         tops = page.evaluate(COLUMN_TOPS)
@@ -197,10 +172,10 @@ TARGETS = """() => {
 }"""
 
 
-def test_the_phone_board_for_thumbs(live_server, open_page):
+def test_the_phone_board_for_thumbs(live_server, open_board):
     workshop, fac, tokens, ideas = room(live_server, phase="vote")
     code = workshop["code"]
-    phone = open_page(code, "Chloé", **PHONE)
+    phone = open_board(code, "Chloé", **PHONE)
     expect(phone.get_by_test_id("idea-card")).to_have_count(120)
     header = phone.locator(".site-header")
     expect(header.get_by_role("link", name="Espace animateur")).to_have_count(0)
@@ -245,11 +220,11 @@ def test_the_phone_board_for_thumbs(live_server, open_page):
     fac.close()
 
 
-def test_moderation_and_undo_seen_by_another_client(cluster_room, open_page):
+def test_moderation_and_undo_seen_by_another_client(cluster_room, open_board):
     workshop, fac, tokens, ideas = cluster_room
     code, second, home = workshop["code"], workshop["columns"][1], workshop["columns"][2]
-    fac_page = open_page(code, facilitator=True)
-    alice = open_page(code, "Dalia")
+    fac_page = open_board(code, facilitator=True)
+    alice = open_board(code, "Dalia")
     idea = ideas[2]  # in the third column, touched by no other test
     text = idea["text"]
     # Move through the card's menu; Alice sees it move, then the undo puts it back for her.
@@ -278,7 +253,7 @@ def test_moderation_and_undo_seen_by_another_client(cluster_room, open_page):
     expect(people.filter(has_text="Dalia")).to_contain_text("en ligne")
 
 
-def test_stacks_merge_move_rename_and_collapse(cluster_room, open_page):
+def test_stacks_merge_move_rename_and_collapse(cluster_room, open_board):
     workshop, fac, tokens, ideas = cluster_room
     code, last = workshop["code"], workshop["columns"][3]
     for i, label in ((1, "Mobilité"), (5, "Mobilité"), (9, "Énergie"), (13, "Énergie")):  # second column
@@ -289,8 +264,8 @@ def test_stacks_merge_move_rename_and_collapse(cluster_room, open_page):
         payload |= {"group_id": existing[0]["data"]["group_id"]} if existing else {"group_label": label}
         assert fac.call("idea.group", payload)["ok"]
         fac.wait_for(lambda e, i=i: e["type"] == "idea.grouped" and e["data"]["id"] == ideas[i]["id"])
-    fac_page = open_page(code, facilitator=True)
-    alice = open_page(code, "Claire")
+    fac_page = open_board(code, facilitator=True)
+    alice = open_board(code, "Claire")
     expect(stack(alice, "Énergie")).to_have_count(1)
     # A stack dropped on another: one stack of four, for Alice too.
     drag(
@@ -342,11 +317,11 @@ COLUMN_TOPS = (
 )
 
 
-def test_pre_moderation_projection_focus_and_removing_a_participant(live_server, open_page):
+def test_pre_moderation_projection_focus_and_removing_a_participant(live_server, open_board):
     workshop, fac, tokens, ideas = room(live_server, phase="brainstorm", people=3, ideas=0, moderation="pre")
     code = workshop["code"]
-    fac_page = open_page(code, facilitator=True)
-    alice, bruno = open_page(code, "Alice"), open_page(code, "Bruno")
+    fac_page = open_board(code, facilitator=True)
+    alice, bruno = open_board(code, "Alice"), open_board(code, "Bruno")
     alice.get_by_test_id("idea-input").fill("Une recyclerie dans chaque quartier")
     alice.get_by_test_id("idea-input").press("Enter")
     mine = card(alice, "Une recyclerie dans chaque quartier")
@@ -383,7 +358,7 @@ def test_pre_moderation_projection_focus_and_removing_a_participant(live_server,
     fac.close()
 
 
-def test_promoting_an_idea_and_a_group_from_the_board(live_server, open_page):
+def test_promoting_an_idea_and_a_group_from_the_board(live_server, open_board):
     """Discussion at room size: the picker offers the facilitator's own roadmaps only; a promoted card links to
     its action; promoting it again says why not, on the card; a whole group becomes one action with its ideas
     as sources (docs/protocol.md §9)."""
@@ -408,8 +383,8 @@ def test_promoting_an_idea_and_a_group_from_the_board(live_server, open_page):
         r = requests.post(f"{live_server.url}/api/v1/roadmaps", json=body, headers=live_server.auth(who), timeout=10)
         assert r.status_code == 201, r.text
         roadmaps[who] = r.json()
-    fac_page = open_page(code, facilitator=True)
-    alice = open_page(code, "Alice")
+    fac_page = open_board(code, facilitator=True)
+    alice = open_board(code, "Alice")
     # One idea: only our roadmap in the picker; then the card links to its action, for Alice too.
     text = ideas[2]["text"]
     card(fac_page, text).get_by_test_id("promote-button").click()

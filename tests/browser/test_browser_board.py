@@ -1,34 +1,8 @@
 """Browser: the live board in Chromium — live cards, offline and back, unsent ideas, facilitator controls."""
 
-import pytest
 from playwright.sync_api import expect
 
 from tests.browser.board_helpers import drag
-
-
-@pytest.fixture
-def open_board(live_server, browser, login):
-    contexts = []
-
-    def open_(code: str, name: str | None = None, facilitator: bool = False):
-        context = browser.new_context(locale="fr-FR", viewport={"width": 1100, "height": 900})
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        if facilitator:
-            login(page)
-            page.goto(f"{live_server.url}/w/{code}")
-        else:
-            page.goto(f"{live_server.url}/join/{code}")
-            page.get_by_test_id("join-name").fill(name)
-            page.get_by_test_id("join-submit").click()
-            expect(page).to_have_url(f"{live_server.url}/w/{code}")
-        expect(page.get_by_test_id("connection-status")).to_have_attribute("data-state", "connected")
-        return page
-
-    yield open_
-    for context in contexts:
-        context.close()
 
 
 def _workshop(live_server, phase="brainstorm", **settings):

@@ -6,24 +6,11 @@ import os
 import requests
 from playwright.sync_api import expect
 
+from app.demo import PEMB_CITIES
 from tests.browser.a11y_helpers import axe_violations, describe
 from tests.live.voting import close_all
 
-CITIES = [
-    "Bry-sur-Marne",
-    "Champigny-sur-Marne",
-    "Charenton-le-Pont",
-    "Fontenay-sous-Bois",
-    "Joinville-le-Pont",
-    "Le Perreux-sur-Marne",
-    "Maisons-Alfort",
-    "Nogent-sur-Marne",
-    "Saint-Mandé",
-    "Saint-Maur-des-Fossés",
-    "Saint-Maurice",
-    "Villiers-sur-Marne",
-    "Vincennes",
-]
+CITIES = PEMB_CITIES  # the 13 cities, as the demo loads them
 SHOTS = os.environ.get("FABRIQUE_SHOTS", "/tmp/shots-votes")
 
 
