@@ -4,7 +4,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from app.lib.themes import THEMES
+from app.lib.themes import THEMES, resolved
 from app.lib.timezone import to_utc
 from app.services.core.accounts import create_facilitator
 from app.services.core.actors import Actor
@@ -147,7 +147,7 @@ def _workshop(user, territory, code, title, theme, animator, hour) -> Workshop:
     workshop = db.session.execute(select(Workshop).filter_by(code=code)).scalar_one_or_none()
     if workshop is not None:
         return workshop
-    spec = THEMES[theme]
+    spec = resolved(THEMES[theme])
     workshop = Workshop(
         code=code,
         title=title,

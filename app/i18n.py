@@ -12,7 +12,16 @@ from pathlib import Path
 
 from babel.support import Translations
 from flask import g, has_request_context, request, session
-from flask_babel import format_date, format_decimal, format_percent, format_time, get_locale, lazy_gettext, ngettext
+from flask_babel import (
+    format_date,
+    format_decimal,
+    format_percent,
+    format_time,
+    get_locale,
+    lazy_gettext,
+    ngettext,
+    refresh,
+)
 from flask_babel import gettext as _
 
 LANGUAGES = ("fr", "en")
@@ -163,6 +172,20 @@ def install(app) -> None:
     app.jinja_env.globals.update(get_locale=get_locale, current_lang=current, js_catalog=js_catalog,
                                  phase_label=phase_label, grade_label=grade_label)
     app.jinja_env.filters.update(day=day, moment=moment, number=number, percent=percent)
+    app.before_request(forget)
+
+
+def forget() -> None:
+    """Each request chooses its language afresh: Flask-Babel keeps the locale it chose on `g`, which
+    outlives a request when an application context is already pushed (tests, a socket's handshake)."""
+    g.pop("lang", None)
+    refresh()
+
+
+def speak(lang: str) -> None:
+    """From now on in this context, speak `lang` (a socket command speaks its socket's language)."""
+    g.lang = lang
+    refresh()
 
 
 __all__ = ["GRADES", "LANGUAGES", "PHASES", "_", "choose", "grade_label", "labels", "ngettext", "phase_label"]

@@ -6,6 +6,8 @@ code exists: a right code is never limited) and logging in.
 """
 
 from flask import current_app, request, session
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
@@ -18,12 +20,12 @@ from models import Participant, User, Workshop, db
 
 TOKEN_DAYS = 30
 FACILITATOR_PREFIX = "f."
-WRONG_CODES = (
+WRONG_CODES = lazy_gettext(
     "Aucun atelier ne correspond à ce code, et trop de codes erronés viennent de votre adresse : "
     "vérifiez le code affiché par l'animateur et réessayez dans une minute."
 )
-LOGIN_ADDRESS_LIMITED = "Trop de connexions échouées depuis votre adresse : réessayez dans un quart d'heure."
-LOGIN_ACCOUNT_LIMITED = (
+LOGIN_ADDRESS_LIMITED = lazy_gettext("Trop de connexions échouées depuis votre adresse : réessayez dans un quart d'heure.")
+LOGIN_ACCOUNT_LIMITED = lazy_gettext(
     "Trop de connexions échouées sur ce compte : réessayez dans un quart d'heure depuis cette adresse."
 )
 
@@ -74,12 +76,12 @@ def actor_for(workshop: Workshop, token: str | None = None, user: User | None = 
     if token and token.startswith(FACILITATOR_PREFIX):
         user = user_for_token(token)
         if user is None:
-            raise Unauthorized("Jeton d'animateur invalide ou expiré.")
+            raise Unauthorized(_("Jeton d'animateur invalide ou expiré."))
         token = None
     if token:
         participant = participant_for_token(token, workshop)
         if participant.workshop_id != workshop.id:
-            raise Forbidden("Ce jeton ne donne pas accès à cet atelier.")
+            raise Forbidden(_("Ce jeton ne donne pas accès à cet atelier."))
         return Actor(workshop, participant=participant)
     if user is not None and leads(user, workshop):
         return Actor(workshop, user=user)
@@ -87,8 +89,8 @@ def actor_for(workshop: Workshop, token: str | None = None, user: User | None = 
     if cookie:
         return actor_for(workshop, cookie)
     if user is not None:
-        raise Forbidden("Vous n'animez pas cet atelier.")
-    raise Unauthorized("Rejoignez l'atelier avec son code pour y accéder.")
+        raise Forbidden(_("Vous n'animez pas cet atelier."))
+    raise Unauthorized(_("Rejoignez l'atelier avec son code pour y accéder."))
 
 
 def request_actor(workshop: Workshop) -> Actor:
@@ -102,11 +104,11 @@ def request_user() -> User:
     if token:
         user = user_for_token(token) if token.startswith(FACILITATOR_PREFIX) else None
         if user is None:
-            raise Unauthorized("Jeton d'animateur invalide ou expiré.")
+            raise Unauthorized(_("Jeton d'animateur invalide ou expiré."))
         return user
     if current_user.is_authenticated:
         return current_user
-    raise Unauthorized("Connexion d'animateur requise.")
+    raise Unauthorized(_("Connexion d'animateur requise."))
 
 
 def find_workshop(code: str) -> Workshop:

@@ -1,3 +1,4 @@
+from flask_babel import lazy_gettext
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -5,7 +6,11 @@ from models.base import db
 
 # « ept » stands for an EPT or any intercommunalité (EPCI): the level a roadmap usually covers.
 TERRITORY_KINDS = ("departement", "ept", "commune")
-KIND_LABELS = {"departement": "Département", "ept": "EPT / intercommunalité", "commune": "Commune"}
+KIND_LABELS = {
+    "departement": lazy_gettext("Département"),
+    "ept": lazy_gettext("EPT / intercommunalité"),
+    "commune": lazy_gettext("Commune"),
+}
 
 
 class Territory(db.Model):

@@ -1,9 +1,12 @@
 """Board commands (docs/protocol.md §3): each validates nothing itself and calls one service."""
 
+from flask_babel import force_locale, lazy_gettext
+
+from app import i18n
 from app.extensions import socketio
 from app.services.core.outbox import Outbox, subscribe
 from app.services.workshop import board, groups, ideas, participants, roster, session, undo, votes
-from realtime.state import command
+from realtime.state import SOCKETS, command
 
 
 @command("sync", writes=False)
@@ -81,14 +84,19 @@ def on_participant_remove(actor, p, cid):
     return roster.remove_participant(actor, p.get("participant_id"), client_id=cid)
 
 
-REMOVED = "L'animation vous a retiré de cet atelier : vos idées restent sur le tableau."
+REMOVED = lazy_gettext("L'animation vous a retiré de cet atelier : vos idées restent sur le tableau.")
 
 
 def refuse_sockets(outbox: Outbox) -> None:
     """After the commit that removed a participant: close their sockets, in whichever process holds them
     (through the message queue when there is one)."""
     for sid in outbox.refused if socketio.server is not None else ():
-        socketio.emit("removed", {"message": REMOVED}, to=sid)  # said before the door closes
+        # Said before the door closes, in that socket's language when this process holds it (`code` for
+        # a client that words it itself).
+        state = SOCKETS.get(sid)
+        with force_locale(state.lang if state is not None else i18n.current()):
+            message = str(REMOVED)
+        socketio.emit("removed", {"code": "removed", "message": message}, to=sid)
         socketio.server.disconnect(sid, namespace="/")
 
 

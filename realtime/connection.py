@@ -8,6 +8,8 @@ import hashlib
 from collections import Counter
 
 from flask import current_app, g, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room
 
@@ -23,10 +25,10 @@ from realtime import broadcast
 from realtime import presence as live_presence
 from realtime.state import SOCKETS, SocketState
 
-TOO_MANY_FROM_ADDRESS = (
+TOO_MANY_FROM_ADDRESS = lazy_gettext(
     "Trop de connexions ouvertes depuis votre adresse réseau ({limit} au plus) : réessayez plus tard."
 )
-TOO_MANY_FOR_PARTICIPANT = (
+TOO_MANY_FOR_PARTICIPANT = lazy_gettext(
     "Vous avez déjà {limit} connexions ouvertes à cet atelier (onglets ou appareils) : "
     "fermez-en une pour en ouvrir une autre."
 )
@@ -37,7 +39,8 @@ _open: Counter = Counter()  # this process's open sockets per ("address", hash) 
 def on_connect(auth=None):
     slots: list[tuple] = []
     auth = auth if isinstance(auth, dict) else {}
-    g.lang = i18n.choose(auth.get("lang")) or i18n.select_locale()
+    i18n.forget()
+    i18n.speak(i18n.choose(auth.get("lang")) or i18n.select_locale())
     try:
         state, online = _admit(auth, slots)
     except BaseException:
@@ -59,7 +62,7 @@ def _admit(auth: dict, slots: list[tuple]) -> tuple[SocketState, dict]:
         slots.append(_take(("address", _address()), config["SOCKETS_PER_ADDRESS"], TOO_MANY_FROM_ADDRESS))
         code = auth.get("workshop")
         if not isinstance(code, str) or not code:
-            raise NotFound("Indiquez le code de l'atelier (auth.workshop).")
+            raise NotFound(_("Indiquez le code de l'atelier (auth.workshop)."))
         if "presenter" in auth:
             return _admit_presenter(code, auth["presenter"], tuple(slots))
         token = auth.get("token") if isinstance(auth.get("token"), str) else None

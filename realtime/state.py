@@ -6,9 +6,12 @@ import time
 import weakref
 from dataclasses import dataclass, field
 
-from flask import current_app, g, request
+from flask import current_app, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from sqlalchemy import bindparam, select
 
+from app import i18n
 from app.extensions import socketio
 from app.services.core import validation as v
 from app.services.core.actors import Actor
@@ -20,8 +23,8 @@ log = logging.getLogger("fabrique.realtime")
 MAX_PAYLOAD = 16 * 1024
 # A presenter link's socket (role "presenter") only reads: it may catch up, nothing else.
 PRESENTER_COMMANDS = frozenset({"sync"})
-PRESENTER_REFUSED = "Le lien de projection est en lecture seule : il ne peut envoyer aucune commande."
-REVOKED = "Ce lien de projection a été remplacé : demandez le nouveau lien à l'animation."
+PRESENTER_REFUSED = lazy_gettext("Le lien de projection est en lecture seule : il ne peut envoyer aucune commande.")
+REVOKED = lazy_gettext("Ce lien de projection a été remplacé : demandez le nouveau lien à l'animation.")
 
 
 @dataclass
@@ -71,7 +74,7 @@ class SocketState:
                 return Actor(row[0], participant=row[1])
         workshop = db.session.get(Workshop, self.workshop_id)
         if workshop is None:
-            raise Unauthorized("Cet atelier n'existe plus.")
+            raise Unauthorized(_("Cet atelier n'existe plus."))
         if self.role == "presenter":
             # No account, no participation: the public view, and a link replaced since is refused.
             if workshop.presenter_token_hash != self.presenter_hash:
@@ -80,11 +83,11 @@ class SocketState:
         if self.participant_id is not None:
             participant = db.session.get(Participant, self.participant_id)
             if participant is None or participant.token_hash is None:
-                raise Unauthorized("Votre participation a été supprimée.")
+                raise Unauthorized(_("Votre participation a été supprimée."))
             return Actor(workshop, participant=participant)
         user = db.session.get(User, self.user_id) if self.user_id is not None else None
         if user is not None and not user.is_active:  # a deactivated account's open sockets stop at once
-            raise Unauthorized("Ce compte d'animateur a été désactivé.")
+            raise Unauthorized(_("Ce compte d'animateur a été désactivé."))
         return Actor(workshop, user=user)
 
 
@@ -128,16 +131,16 @@ def command(name: str, *, max_payload: int = MAX_PAYLOAD, cost: float = 1.0, wri
             try:
                 state = SOCKETS.get(request.sid)
                 if state is not None:
-                    g.lang = state.lang
+                    i18n.speak(state.lang)
                 if state is None:
-                    raise Unauthorized("Connexion non authentifiée.")
+                    raise Unauthorized(_("Connexion non authentifiée."))
                 if state.role == "presenter" and name not in PRESENTER_COMMANDS:
                     raise Forbidden(PRESENTER_REFUSED)
                 payload = v.payload({} if payload is None else payload)  # the same edge check as REST bodies
                 if len(json.dumps(payload)) > max_payload:
-                    raise TooLarge(f"Commande trop volumineuse (max {max_payload // 1024} Ko).")
+                    raise TooLarge(_("Commande trop volumineuse (max %(max)s Ko).", max=max_payload // 1024))
                 if not _rate_ok(state, cost):
-                    raise RateLimited("Trop de commandes : ralentissez un instant.")
+                    raise RateLimited(_("Trop de commandes : ralentissez un instant."))
                 return {"ok": True, **fn(state.actor(lock=writes), payload, payload.get("client_id"))}
             except ServiceError as exc:
                 db.session.rollback()
@@ -145,7 +148,7 @@ def command(name: str, *, max_payload: int = MAX_PAYLOAD, cost: float = 1.0, wri
             except Exception:
                 db.session.rollback()
                 log.exception("command %s failed", name)
-                return {"ok": False, "error": {"code": "internal", "message": "Erreur interne du serveur."}}
+                return {"ok": False, "error": {"code": "internal", "message": _("Erreur interne du serveur.")}}
             finally:
                 db.session.remove()
 

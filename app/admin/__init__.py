@@ -1,6 +1,8 @@
 """Administration pages (admins only): accounts, invitations and territories. Thin: each route calls one service."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext, ngettext
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -15,20 +17,22 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 class InviteForm(FlaskForm):
-    email = EmailField("Adresse e-mail", validators=[DataRequired(), Length(max=254)])
-    name = StringField("Nom (facultatif)", validators=[Length(max=80)])
-    admin = BooleanField("Administrateur")
+    email = EmailField(lazy_gettext("Adresse e-mail"), validators=[DataRequired(), Length(max=254)])
+    name = StringField(lazy_gettext("Nom (facultatif)"), validators=[Length(max=80)])
+    admin = BooleanField(lazy_gettext("Administrateur"))
 
 
 class TerritoryForm(FlaskForm):
-    name = StringField("Nom", validators=[DataRequired(), Length(max=120)])
-    kind = SelectField("Type", choices=list(KIND_LABELS.items()), default="ept")
-    parent = SelectField("Rattaché à", choices=[])
-    cities = TextAreaField("Communes (une par ligne ou séparées par des virgules)", validators=[Length(max=20000)])
+    name = StringField(lazy_gettext("Nom"), validators=[DataRequired(), Length(max=120)])
+    kind = SelectField(lazy_gettext("Type"), choices=list(KIND_LABELS.items()), default="ept")
+    parent = SelectField(lazy_gettext("Rattaché à"), choices=[])
+    cities = TextAreaField(
+        lazy_gettext("Communes (une par ligne ou séparées par des virgules)"), validators=[Length(max=20000)]
+    )
 
 
 class ImportForm(FlaskForm):
-    file = FileField("Fichier CSV des communes", validators=[FileRequired()])
+    file = FileField(lazy_gettext("Fichier CSV des communes"), validators=[FileRequired()])
 
 
 class ButtonForm(FlaskForm):
@@ -77,7 +81,7 @@ def _refused(exc: ServiceError, anchor: str):
 def invite():
     form = InviteForm(prefix="invite")
     if not form.validate_on_submit():
-        flash("Indiquez une adresse e-mail valide.", "error")
+        flash(_("Indiquez une adresse e-mail valide."), "error")
         return redirect(url_for("admin.index", _anchor="accounts"))
     try:
         token, link = accounts.invite_facilitator(current_user, form.email.data, form.name.data, form.admin.data)
@@ -85,7 +89,12 @@ def invite():
         return _refused(exc, "accounts")
     url = url_for("auth.invitation", token=token, _external=True)
     return _done(
-        f"Invitation créée pour {link.email}. Transmettez-lui ce lien (valable 7 jours, une fois) : {url}", "accounts"
+        _(
+            "Invitation créée pour %(email)s. Transmettez-lui ce lien (valable 7 jours, une fois) : %(url)s",
+            email=link.email,
+            url=url,
+        ),
+        "accounts",
     )
 
 
@@ -98,7 +107,10 @@ def reset(user_id):
     except ServiceError as exc:
         return _refused(exc, "accounts")
     url = url_for("auth.invitation", token=token, _external=True)
-    return _done(f"Lien de réinitialisation pour {link.email} (valable 48 h, une fois) : {url}", "accounts")
+    return _done(
+        _("Lien de réinitialisation pour %(email)s (valable 48 h, une fois) : %(url)s", email=link.email, url=url),
+        "accounts",
+    )
 
 
 @bp.post("/users/<int:user_id>/active/<int:value>")
@@ -109,14 +121,16 @@ def set_active(user_id, value):
         user = accounts.deactivate_account(current_user, user_id, active=bool(value))
     except ServiceError as exc:
         return _refused(exc, "accounts")
-    return _done(f"Compte {'réactivé' if value else 'désactivé'} : {user.email}.", "accounts")
+    if value:
+        return _done(_("Compte réactivé : %(email)s.", email=user.email), "accounts")
+    return _done(_("Compte désactivé : %(email)s.", email=user.email), "accounts")
 
 
 @bp.post("/territories")
 def create_territory():
     form = _territory_form()
     if not form.validate_on_submit():
-        flash("Indiquez au moins le nom du territoire.", "error")
+        flash(_("Indiquez au moins le nom du territoire."), "error")
         return redirect(url_for("admin.index", _anchor="territories"))
     data = {"name": form.name.data, "kind": form.kind.data, "cities": form.cities.data or ""}
     if form.parent.data:
@@ -125,19 +139,25 @@ def create_territory():
         territory = territories.create_territory(current_user, data)
     except ServiceError as exc:
         return _refused(exc, "territories")
-    return _done(f"Territoire « {territory.name} » créé ({len(territory.cities)} communes).", "territories")
+    created = ngettext(
+        "Territoire « %(name)s » créé (%(num)d commune).",
+        "Territoire « %(name)s » créé (%(num)d communes).",
+        len(territory.cities),
+        name=territory.name,
+    )
+    return _done(created, "territories")
 
 
 @bp.post("/territories/import")
 def import_communes():
     form = ImportForm(prefix="communes")
     if not form.validate_on_submit():
-        flash("Choisissez un fichier CSV.", "error")
+        flash(_("Choisissez un fichier CSV."), "error")
         return redirect(url_for("admin.index", _anchor="territories"))
     try:
         result = territories.import_communes(form.file.data.read())
     except ServiceError as exc:
         return _refused(exc, "territories")
-    return _done(
-        f"Import réussi : {result['created']} commune(s) créée(s), {result['updated']} mise(s) à jour.", "territories"
-    )
+    created = ngettext("%(num)d commune créée", "%(num)d communes créées", result["created"])
+    updated = ngettext("%(num)d mise à jour", "%(num)d mises à jour", result["updated"])
+    return _done(_("Import réussi : %(created)s, %(updated)s.", created=created, updated=updated), "territories")

@@ -3,6 +3,7 @@
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, request, session
+from flask_babel import gettext as _
 from flask_wtf.csrf import validate_csrf
 from wtforms.validators import ValidationError
 
@@ -36,8 +37,8 @@ def refuse_cross_site_writes():
         except ValidationError:
             pass
     raise Forbidden(
-        "Requête refusée : une modification faite avec votre session doit venir d'une page de Fabrique "
-        "(ou porter le jeton CSRF dans l'en-tête X-CSRFToken). Un client de l'API s'authentifie par un jeton Bearer."
+        _("Requête refusée : une modification faite avec votre session doit venir d'une page de Fabrique "
+        "(ou porter le jeton CSRF dans l'en-tête X-CSRFToken). Un client de l'API s'authentifie par un jeton Bearer.")
     )
 
 

@@ -1,6 +1,7 @@
 """Accounts (docs/protocol.md « Comptes »): admins invite, reset and deactivate; invitees set their password."""
 
 from flask import jsonify, url_for
+from flask_babel import gettext as _
 
 from app.api import bp
 from app.api.errors import json_body
@@ -50,5 +51,5 @@ def patch_user(user_id):
     data = json_body()
     active = data.get("active")
     if not isinstance(active, bool):
-        raise Invalid("« active » (true ou false) est attendu.", field="active")
+        raise Invalid(_("« active » (true ou false) est attendu."), field="active")
     return jsonify(service.account_dict(service.deactivate_account(request_user(), user_id, active)))

@@ -1,6 +1,7 @@
 """Days and processes (docs/protocol.md §12). Thin: parse, identify, call one service."""
 
 from flask import jsonify, request, url_for
+from flask_babel import gettext as _
 
 from app.api import bp
 from app.api.errors import json_body
@@ -41,21 +42,21 @@ def _led_day(day_id, what: str):
 
 @bp.get("/days/<int:day_id>/facilitators")
 def day_facilitators(day_id):
-    _user, day = _led_day(day_id, "voir ses animateurs")
+    _user, day = _led_day(day_id, _("voir ses animateurs"))
     return jsonify({"facilitators": facilitator_dicts(day)})
 
 
 @bp.post("/days/<int:day_id>/facilitators")
 def add_day_facilitator(day_id):
     """Co-facilitation of the day (overview, restitution, report) — not of its ateliers (§12.6)."""
-    user, day = _led_day(day_id, "ajouter un co-animateur")
+    user, day = _led_day(day_id, _("ajouter un co-animateur"))
     colleague = add_facilitator(user, day, json_body().get("email"))
     return jsonify({"user": colleague.to_dict(), "facilitators": facilitator_dicts(day)}), 201
 
 
 @bp.delete("/days/<int:day_id>/facilitators/<int:user_id>")
 def remove_day_facilitator(day_id, user_id):
-    user, day = _led_day(day_id, "retirer un co-animateur")
+    user, day = _led_day(day_id, _("retirer un co-animateur"))
     remove_facilitator(user, day, user_id)
     return jsonify({"facilitators": facilitator_dicts(day)})
 
@@ -112,7 +113,7 @@ def _require_plenary_reader(day) -> None:
         return
     plenary = plenary_of(day)
     if plenary is None:
-        raise Unauthorized("Cette journée n'a pas encore de plénière.")
+        raise Unauthorized(_("Cette journée n'a pas encore de plénière."))
     actor_for(plenary, token)  # raises unless the token is a participant's of the plenary
 
 
@@ -123,7 +124,7 @@ def export_day(day_id):
     if fmt != "html":
         return attachment(body, mimetype, filename)
     # The printable page (print it or save it as PDF from the browser), as for the minutes.
-    response = attachment(print_page(body, f"Journée — {day_by_id(day_id).title}"), mimetype, filename, inline=True, no_store=True)
+    response = attachment(print_page(body, _("Journée — %(title)s", title=day_by_id(day_id).title)), mimetype, filename, inline=True, no_store=True)
     response.headers["Content-Security-Policy"] = PRINT_CSP
     return response
 

@@ -1,6 +1,7 @@
 """Roadmap endpoints (docs/protocol.md §2 /api/v1/roadmaps…). Thin: parse, identify, call one service."""
 
 from flask import jsonify, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.api import bp
@@ -86,7 +87,9 @@ def patch_action(roadmap_id, action_id):
 def export_roadmap(roadmap_id):
     user = viewer()
     roadmap = service.get_roadmap(roadmap_id, user)
-    body, mimetype, filename = roadmap_io.export_roadmap(roadmap, user, request.args.get("format", "json"))
+    body, mimetype, filename = roadmap_io.export_roadmap(
+        roadmap, user, request.args.get("format", "json"), request.args.get("sep")
+    )
     return attachment(body, mimetype, filename)
 
 
@@ -112,7 +115,7 @@ def merge_action(roadmap_id, action_id):
 @bp.post("/roadmaps/<int:roadmap_id>/actions/<int:action_id>/sources")
 def link_sources(roadmap_id, action_id):
     """Link ideas, a group or a minutes line of one workshop to this action: `idea.promote` with `action_id`."""
-    service.led_roadmap(roadmap_id, request_user(), "lier des sources à ses actions")
+    service.led_roadmap(roadmap_id, request_user(), _("lier des sources à ses actions"))
     data = json_body()
     actor = request_actor_for_code(str(data.get("workshop") or ""))
     payload = {k: data[k] for k in ("idea_id", "idea_ids", "group_id", "minutes_line") if k in data}

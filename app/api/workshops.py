@@ -99,5 +99,6 @@ def minutes(code):
 def export(code):
     actor = request_actor_for_code(code)
     fmt = request.args.get("format", "json")
-    body, mimetype, filename = exports.export_workshop(actor, fmt, request.args.get("scope", "ideas"))
+    scope, sep = request.args.get("scope", "ideas"), request.args.get("sep")
+    body, mimetype, filename = exports.export_workshop(actor, fmt, scope, sep)
     return attachment(body, mimetype, filename)

@@ -1,6 +1,8 @@
 """Facilitator login and logout."""
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
@@ -27,14 +29,14 @@ def oidc_enabled() -> bool:
 def load_user(session_id: str):
     """The session's user while its password and account stand (User.get_id): a new password or a
     deactivation ends every session at once."""
-    user_id, _, stamp = session_id.partition(".")
+    user_id, _dot, stamp = session_id.partition(".")
     user = db.session.get(User, int(user_id)) if user_id.isdigit() and len(user_id) < 10 else None
     return user if still_valid(user, stamp) else None
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("Adresse e-mail", validators=[DataRequired(), Length(max=254)])
-    password = PasswordField("Mot de passe", validators=[DataRequired(), Length(max=200)])
+    email = EmailField(lazy_gettext("Adresse e-mail"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(lazy_gettext("Mot de passe"), validators=[DataRequired(), Length(max=200)])
 
 
 def _safe_next(target: str | None) -> str:
@@ -60,13 +62,14 @@ def login():
 
 
 class InvitationForm(FlaskForm):
-    name = StringField("Nom affiché", validators=[DataRequired(), Length(max=80)])
+    name = StringField(lazy_gettext("Nom affiché"), validators=[DataRequired(), Length(max=80)])
     password = PasswordField(
-        f"Mot de passe (au moins {MIN_PASSWORD} caractères)", validators=[DataRequired(), Length(max=200)]
+        lazy_gettext("Mot de passe (au moins %(num)d caractères)", num=MIN_PASSWORD),
+        validators=[DataRequired(), Length(max=200)],
     )
     confirm = PasswordField(
-        "Confirmez le mot de passe",
-        validators=[DataRequired(), EqualTo("password", "Les deux mots de passe diffèrent.")],
+        lazy_gettext("Confirmez le mot de passe"),
+        validators=[DataRequired(), EqualTo("password", lazy_gettext("Les deux mots de passe diffèrent."))],
     )
 
 
@@ -85,7 +88,7 @@ def invitation(token):
             flash(exc.message, "error")
             return render_template("auth/invitation.html", form=form, link=link), exc.status
         login_user(user)
-        flash("Mot de passe enregistré : vous êtes connecté.", "success")
+        flash(_("Mot de passe enregistré : vous êtes connecté."), "success")
         return redirect(url_for("main.dashboard"))
     status = 400 if form.errors else 200
     return render_template("auth/invitation.html", form=form, link=link, oidc=oidc_enabled()), status
@@ -115,7 +118,7 @@ def team_add(kind, key):
     except ServiceError as exc:
         flash(exc.message, "error")
         return redirect(back) if exc.code != "forbidden" else abort(403)
-    flash(f"{colleague.name} co-anime désormais avec vous.", "success")
+    flash(_("%(name)s co-anime désormais avec vous.", name=colleague.name), "success")
     return redirect(back)
 
 
@@ -128,7 +131,7 @@ def team_remove(kind, key, user_id):
     except ServiceError as exc:
         flash(exc.message, "error")
         return redirect(back) if exc.code != "forbidden" else abort(403)
-    flash("Co-animateur retiré.", "success")
+    flash(_("Co-animateur retiré."), "success")
     return redirect(back if leads(current_user, thing) else url_for("main.dashboard"))
 
 

@@ -3,12 +3,14 @@
 Authlib's Flask client does the protocol: authorization code flow with PKCE (S256), a `state` and a `nonce`
 kept in the session, the ID token's signature checked against the provider's JWKS and its claims (iss, aud,
 exp, iat, nonce) validated. Fabrique then spends the nonce once and finds the account
-(app/services/core/accounts.py `oidc_account`). Every refusal is told in French on the login page.
+(app/services/core/accounts.py `oidc_account`). Every refusal is told on the login page, in the page's language.
 """
 
 from authlib.integrations.base_client.errors import MismatchingStateError, OAuthError
 from authlib.integrations.flask_client import OAuth
 from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from flask_login import login_user
 from joserfc.errors import BadSignatureError, ExpiredTokenError, InvalidClaimError, JoseError
 
@@ -16,13 +18,29 @@ from app.auth import LoginForm, bp, oidc_enabled
 from app.services.core.accounts import oidc_account
 from app.services.core.errors import ServiceError
 
-STATE = "La réponse du fournisseur d'identité ne correspond à aucune connexion en cours (state invalide) : recommencez."
-SIGNATURE = "Le jeton d'identité reçu n'est pas signé par le fournisseur d'identité attendu : connexion refusée."
-EXPIRED = "Le jeton d'identité reçu a expiré : recommencez la connexion (vérifiez aussi l'heure du serveur)."
-CLAIMS = "Le jeton d'identité reçu n'est pas valable pour Fabrique ({claim}) : connexion refusée."
-NONCE = "Le jeton d'identité ne répond pas à cette connexion (nonce différent, réponse rejouée) : recommencez."
-PROVIDER = "Le fournisseur d'identité a refusé ou interrompu la connexion ({error}) : recommencez."
-UNREACHABLE = "Le fournisseur d'identité ne répond pas : réessayez dans un instant ou connectez-vous par mot de passe."
+STATE = lazy_gettext(
+    "La réponse du fournisseur d'identité ne correspond à aucune connexion en cours (state invalide) : recommencez."
+)
+SIGNATURE = lazy_gettext(
+    "Le jeton d'identité reçu n'est pas signé par le fournisseur d'identité attendu : connexion refusée."
+)
+EXPIRED = lazy_gettext(
+    "Le jeton d'identité reçu a expiré : recommencez la connexion (vérifiez aussi l'heure du serveur)."
+)
+NONCE = lazy_gettext(
+    "Le jeton d'identité ne répond pas à cette connexion (nonce différent, réponse rejouée) : recommencez."
+)
+UNREACHABLE = lazy_gettext(
+    "Le fournisseur d'identité ne répond pas : réessayez dans un instant ou connectez-vous par mot de passe."
+)
+
+
+def _claims(claim: str) -> str:
+    return _("Le jeton d'identité reçu n'est pas valable pour Fabrique (%(claim)s) : connexion refusée.", claim=claim)
+
+
+def _provider(error: str) -> str:
+    return _("Le fournisseur d'identité a refusé ou interrompu la connexion (%(error)s) : recommencez.", error=error)
 
 
 def _client():
@@ -42,8 +60,8 @@ def _client():
     return oauth.oidc
 
 
-def _refused(message: str, status: int = 401):
-    flash(message, "error")
+def _refused(message, status: int = 401):
+    flash(str(message), "error")
     return render_template("auth/login.html", form=LoginForm(), oidc=True), status
 
 
@@ -67,20 +85,20 @@ def oidc_callback():
     except MismatchingStateError:
         return _refused(STATE)
     except OAuthError as exc:
-        return _refused(PROVIDER.format(error=exc.error or exc.description or "erreur"))
+        return _refused(_provider(exc.error or exc.description or _("erreur")))
     except BadSignatureError:
         return _refused(SIGNATURE)
     except ExpiredTokenError:
         return _refused(EXPIRED)
     except InvalidClaimError as exc:
-        return _refused(NONCE if exc.claim == "nonce" else CLAIMS.format(claim=exc.claim))
+        return _refused(NONCE if exc.claim == "nonce" else _claims(exc.claim))
     except JoseError as exc:
-        return _refused(CLAIMS.format(claim=getattr(exc, "error", "jeton illisible")))
+        return _refused(_claims(getattr(exc, "error", None) or _("jeton illisible")))
     except OSError:
         return _refused(UNREACHABLE, 503)
     claims = token.get("userinfo")
     if not claims or nonce is None:  # no validated ID token: never sign in from the access token alone
-        return _refused(CLAIMS.format(claim="id_token"))
+        return _refused(_claims("id_token"))
     try:
         user = oidc_account(dict(claims), nonce)
     except ServiceError as exc:

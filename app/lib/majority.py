@@ -30,6 +30,11 @@ from fractions import Fraction
 from math import lcm
 from typing import TypeVar
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
+
+from app.i18n import grade_label
+
 GRADES: list[str] = [
     "À rejeter",
     "Insuffisant",
@@ -216,20 +221,27 @@ def _percent(part, total) -> int:
     return int((200 * Fraction(part) + total) // (2 * Fraction(total)))
 
 
-CONVENTION = "Une idée non évaluée compte comme « À rejeter »."
+CONVENTION = lazy_gettext("Une idée non évaluée compte comme « À rejeter ».")
 
 
-def explain(profile: Sequence, who: str = "des participants") -> str:
-    """One plain-French sentence describing the majority grade (``who``: whose grades the shares are)."""
+def explain(profile: Sequence, who: str | None = None) -> str:
+    """One plain sentence describing the majority grade, in the reader's language (``who``: whose grades
+    the shares are, « des participants » by default)."""
     counts = _validate(profile)
     grade = _lower_median(counts)
     if grade is None:
-        return "Aucune évaluation"
+        return _("Aucune évaluation")
     total = sum(counts)
     at_least = _percent(sum(counts[grade:]), total)
-    sentence = f"Mention majoritaire : {GRADES[grade]} — {at_least} % {who} ont donné « {GRADES[grade]} » ou mieux"
+    words = {"grade": grade_label(grade), "share": at_least, "who": who or _("des participants")}
     if grade == 0:
         # Nothing ranks below « À rejeter », so a "0 % ... ou moins" clause is noise.
-        return sentence + "."
+        return _("Mention majoritaire : %(grade)s — %(share)s %% %(who)s ont donné « %(grade)s » ou mieux.", **words)
     # Derive the complement so both figures always add up to 100.
-    return f"{sentence}, {100 - at_least} % « {GRADES[grade - 1]} » ou moins."
+    return _(
+        "Mention majoritaire : %(grade)s — %(share)s %% %(who)s ont donné « %(grade)s » ou mieux, "
+        "%(rest)s %% « %(below)s » ou moins.",
+        rest=100 - at_least,
+        below=grade_label(grade - 1),
+        **words,
+    )

@@ -11,17 +11,19 @@ import os
 from datetime import UTC, datetime, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from flask_babel import lazy_gettext
+
 DEFAULT_ZONE = "Europe/Paris"
 # Readable names for the zones French workshops use; any other zone is named by its identifier.
 ZONE_LABELS = {
-    "Europe/Paris": "heure de Paris",
-    "America/Cayenne": "heure de Cayenne",
-    "America/Guadeloupe": "heure de la Guadeloupe",
-    "America/Martinique": "heure de la Martinique",
-    "Indian/Reunion": "heure de La Réunion",
-    "Indian/Mayotte": "heure de Mayotte",
-    "Pacific/Noumea": "heure de Nouméa",
-    "Pacific/Tahiti": "heure de Tahiti",
+    "Europe/Paris": lazy_gettext("heure de Paris"),
+    "America/Cayenne": lazy_gettext("heure de Cayenne"),
+    "America/Guadeloupe": lazy_gettext("heure de la Guadeloupe"),
+    "America/Martinique": lazy_gettext("heure de la Martinique"),
+    "Indian/Reunion": lazy_gettext("heure de La Réunion"),
+    "Indian/Mayotte": lazy_gettext("heure de Mayotte"),
+    "Pacific/Noumea": lazy_gettext("heure de Nouméa"),
+    "Pacific/Tahiti": lazy_gettext("heure de Tahiti"),
     "UTC": "UTC",
 }
 
@@ -59,7 +61,7 @@ def zone_name_of(settings: dict | None) -> str:
 def zone_label(name: str | None = None) -> str:
     """How to name the zone next to a time: « heure de Paris »."""
     name = name if valid_zone(name) else default_zone_name()
-    return ZONE_LABELS.get(name, name)
+    return str(ZONE_LABELS.get(name, name))
 
 
 def local(moment: datetime, zone_name: str | None = None) -> datetime:

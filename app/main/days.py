@@ -1,12 +1,18 @@
 """The day's pages (issue 21): its join page (one code, one QR: the name once, then the atelier) and, for its
 facilitators, the overview of every atelier. Thin: parse, identify, call one service."""
 
+from datetime import date
+
 from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from app import i18n
+from app.i18n import choose
 from app.identity import remember_guest
 from app.lib.themes import theme_choices
 from app.main import bp
@@ -17,6 +23,15 @@ from app.services.days import days as service
 from app.services.days import processes, restitution
 from app.services.days.membership import plenary_of
 from app.services.workshop.workshops import create_workshop
+
+
+@bp.app_template_filter("iso_day")
+def iso_day(value) -> str:
+    """A stored ISO date ("2026-11-21", or an ISO moment's date) in the reader's language, like the `day` filter."""
+    try:
+        return i18n.day(date.fromisoformat(str(value)[:10])) if value else ""
+    except ValueError:
+        return str(value)
 
 
 def _day_token(code: str) -> str | None:
@@ -46,6 +61,8 @@ def day_page(code):
             return render_template("main/day.html", day=service.public_day(day), form=form, me=None), exc.status
         _remember_day(day.code, token)
         remember_guest(workshop.code, token)
+        if lang := choose(request.form.get("lang")):  # the board that follows speaks the language chosen here
+            session["lang"] = lang
         return redirect(url_for("main.board_page", code=workshop.code))
     me = None
     if token:
@@ -116,19 +133,22 @@ def restitution_page(day_id):
 
 
 class DayForm(FlaskForm):
-    title = StringField("Titre de la journée", validators=[DataRequired(), Length(max=200)])
-    date = DateField("Date", validators=[DataRequired()])
-    location = StringField("Lieu", validators=[Length(max=200)])
+    title = StringField(lazy_gettext("Titre de la journée"), validators=[DataRequired(), Length(max=200)])
+    date = DateField(lazy_gettext("Date"), validators=[DataRequired()])
+    location = StringField(lazy_gettext("Lieu"), validators=[Length(max=200)])
     programme = TextAreaField(
-        "Programme (une ligne par temps, par exemple « 9 h 30 — Ateliers »)", validators=[Length(max=4000)]
+        lazy_gettext("Programme (une ligne par temps, par exemple « 9 h 30 — Ateliers »)"),
+        validators=[Length(max=4000)],
     )
 
 
 class DayWorkshopForm(FlaskForm):
-    title = StringField("Titre", validators=[DataRequired(), Length(max=200)])
-    theme = SelectField("Thème", choices=theme_choices())
-    role = SelectField("Rôle", choices=[("atelier", "Atelier"), ("plenary", "Plénière")])
-    capacity = IntegerField("Places (facultatif)", validators=[Optional(), NumberRange(1, 10000)])
+    title = StringField(lazy_gettext("Titre"), validators=[DataRequired(), Length(max=200)])
+    theme = SelectField(lazy_gettext("Thème"), choices=theme_choices())
+    role = SelectField(
+        lazy_gettext("Rôle"), choices=[("atelier", lazy_gettext("Atelier")), ("plenary", lazy_gettext("Plénière"))]
+    )
+    capacity = IntegerField(lazy_gettext("Places (facultatif)"), validators=[Optional(), NumberRange(1, 10000)])
 
 
 def _programme(text: str) -> list[dict]:
@@ -151,7 +171,7 @@ def new_day():
         except ServiceError as exc:
             flash(exc.message, "error")
         else:
-            flash("Journée créée : ajoutez ses ateliers et sa plénière.", "success")
+            flash(_("Journée créée : ajoutez ses ateliers et sa plénière."), "success")
             return redirect(url_for("main.day_overview_page", day_id=day.id))
     return render_template("main/day_form.html", form=form)
 
@@ -169,7 +189,10 @@ def add_day_workshop(day_id):
         except ServiceError as exc:
             flash(exc.message, "error")
         else:
-            flash(f"« {workshop.title} » ajouté à la journée (code {workshop.code}).", "success")
+            flash(
+                _("« %(title)s » ajouté à la journée (code %(code)s).", title=workshop.title, code=workshop.code),
+                "success",
+            )
     else:
-        flash("Vérifiez le titre et les places de l'atelier.", "error")
+        flash(_("Vérifiez le titre et les places de l'atelier."), "error")
     return redirect(url_for("main.day_overview_page", day_id=day_id))

@@ -1,51 +1,75 @@
+from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from app.i18n import current
 from app.lib.themes import theme_choices
 
-MODE_CHOICES = [("hybrid", "Hybride (salle et distance)"), ("in_person", "En salle"), ("remote", "À distance")]
+MODE_CHOICES = [
+    ("hybrid", lazy_gettext("Hybride (salle et distance)")),
+    ("in_person", lazy_gettext("En salle")),
+    ("remote", lazy_gettext("À distance")),
+]
+# Each language named in itself (the page marks each name with its own `lang`), whatever the page's language.
+LANGUAGE_CHOICES = [("fr", "Français"), ("en", "English")]
 
 
 class WorkshopForm(FlaskForm):
-    title = StringField("Titre", validators=[DataRequired(), Length(max=200)])
-    theme = SelectField("Thème", choices=theme_choices())
-    territory = SelectField("Territoire", choices=[], validators=[Optional()])
-    starts_at = DateTimeLocalField("Date et heure", validators=[Optional()], format="%Y-%m-%dT%H:%M")
-    location = StringField("Lieu", validators=[Length(max=200)])
-    organiser = StringField("Organisateur (affiché dans la notice de confidentialité)", validators=[Length(max=200)])
-    mode = SelectField("Format", choices=MODE_CHOICES)
-    prompt = TextAreaField("Question posée aux participants", validators=[Length(max=1000)])
-    columns = TextAreaField(
-        "Colonnes du tableau (une par ligne ; vide = celles du thème)", validators=[Length(max=2000)]
+    title = StringField(lazy_gettext("Titre"), validators=[DataRequired(), Length(max=200)])
+    theme = SelectField(lazy_gettext("Thème"), choices=theme_choices())
+    territory = SelectField(lazy_gettext("Territoire"), choices=[], validators=[Optional()])
+    starts_at = DateTimeLocalField(lazy_gettext("Date et heure"), validators=[Optional()], format="%Y-%m-%dT%H:%M")
+    location = StringField(lazy_gettext("Lieu"), validators=[Length(max=200)])
+    organiser = StringField(
+        lazy_gettext("Organisateur (affiché dans la notice de confidentialité)"), validators=[Length(max=200)]
     )
-    votes_per_participant = IntegerField("Gommettes par participant", default=5, validators=[NumberRange(1, 100)])
-    max_votes_per_idea = IntegerField("Gommettes maximum par idée", default=3, validators=[NumberRange(1, 100)])
+    mode = SelectField(lazy_gettext("Format"), choices=MODE_CHOICES)
+    prompt = TextAreaField(lazy_gettext("Question posée aux participants"), validators=[Length(max=1000)])
+    columns = TextAreaField(
+        lazy_gettext("Colonnes du tableau (une par ligne ; vide = celles du thème)"), validators=[Length(max=2000)]
+    )
+    votes_per_participant = IntegerField(
+        lazy_gettext("Gommettes par participant"), default=5, validators=[NumberRange(1, 100)]
+    )
+    max_votes_per_idea = IntegerField(
+        lazy_gettext("Gommettes maximum par idée"), default=3, validators=[NumberRange(1, 100)]
+    )
     vote_method = SelectField(
-        "Méthode de vote", choices=[("dots", "Gommettes"), ("majority_judgment", "Jugement majoritaire")]
+        lazy_gettext("Méthode de vote"),
+        choices=[("dots", lazy_gettext("Gommettes")), ("majority_judgment", lazy_gettext("Jugement majoritaire"))],
     )
     reveal_votes = SelectField(
-        "Résultats du vote", choices=[("live", "Visibles en direct"), ("end", "Révélés à la fin du vote")]
+        lazy_gettext("Résultats du vote"),
+        choices=[("live", lazy_gettext("Visibles en direct")), ("end", lazy_gettext("Révélés à la fin du vote"))],
     )
     hand_order = SelectField(
-        "File de parole",
-        choices=[("fifo", "Ordre d'arrivée"), ("alternate", "Alterner salle et distance")],
+        lazy_gettext("File de parole"),
+        choices=[("fifo", lazy_gettext("Ordre d'arrivée")), ("alternate", lazy_gettext("Alterner salle et distance"))],
     )
-    private_brainstorm = BooleanField("Idées masquées aux autres participants pendant le remue-méninges", default=True)
-    anonymous = BooleanField("Contributions anonymes (noms visibles des seuls animateurs)")
+    private_brainstorm = BooleanField(
+        lazy_gettext("Idées masquées aux autres participants pendant le remue-méninges"), default=True
+    )
+    anonymous = BooleanField(lazy_gettext("Contributions anonymes (noms visibles des seuls animateurs)"))
     moderation = SelectField(
-        "Modération des idées",
-        choices=[("off", "Affichées aussitôt"), ("pre", "Validées par l'animation avant affichage")],
+        lazy_gettext("Modération des idées"),
+        choices=[
+            ("off", lazy_gettext("Affichées aussitôt")),
+            ("pre", lazy_gettext("Validées par l'animation avant affichage")),
+        ],
         default="off",
     )
     minutes_editors = SelectField(
-        "Qui écrit le compte rendu",
-        choices=[("everyone", "Tout le monde"), ("facilitators", "L'animation et les secrétaires désignés")],
+        lazy_gettext("Qui écrit le compte rendu"),
+        choices=[
+            ("everyone", lazy_gettext("Tout le monde")),
+            ("facilitators", lazy_gettext("L'animation et les secrétaires désignés")),
+        ],
         default="everyone",
     )
-    minutes_locked = BooleanField("Compte rendu verrouillé (seule l'animation peut encore l'écrire)")
+    minutes_locked = BooleanField(lazy_gettext("Compte rendu verrouillé (seule l'animation peut encore l'écrire)"))
     retention_months = IntegerField(
-        "Conservation des données personnelles (mois)", default=12, validators=[NumberRange(1, 60)]
+        lazy_gettext("Conservation des données personnelles (mois)"), default=12, validators=[NumberRange(1, 60)]
     )
 
     def to_payload(self) -> dict:
@@ -77,7 +101,15 @@ class WorkshopForm(FlaskForm):
 
 
 class JoinForm(FlaskForm):
-    code = StringField("Code de l'atelier", validators=[DataRequired(), Length(max=20)])
-    name = StringField("Votre nom ou prénom", validators=[DataRequired(), Length(max=80)])
-    organisation = StringField("Structure (facultatif)", validators=[Length(max=120)])
-    attendance = SelectField("Je participe", choices=[("room", "Dans la salle"), ("remote", "À distance")])
+    code = StringField(lazy_gettext("Code de l'atelier"), validators=[DataRequired(), Length(max=20)])
+    name = StringField(lazy_gettext("Votre nom ou prénom"), validators=[DataRequired(), Length(max=80)])
+    organisation = StringField(lazy_gettext("Structure (facultatif)"), validators=[Length(max=120)])
+    attendance = SelectField(
+        lazy_gettext("Je participe"),
+        choices=[("room", lazy_gettext("Dans la salle")), ("remote", lazy_gettext("À distance"))],
+    )
+    # The language of the board that follows (issue 18): the page's own by default, kept in the session. An
+    # unknown value never blocks a join: the route keeps the page's language then.
+    lang = SelectField(
+        lazy_gettext("Langue / Language"), choices=LANGUAGE_CHOICES, default=current, validate_choice=False
+    )

@@ -5,11 +5,12 @@ All facilitator-only. Routes parse the form, call one service and redirect.
 
 import segno
 from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from jinja2 import TemplateNotFound
 from markupsafe import Markup
 
-from app.lib.majority import GRADES
+from app.i18n import GRADES
 from app.main import bp
 from app.main.access import facilitated_workshop
 from app.services.core.actors import Actor
@@ -162,7 +163,7 @@ def create_table(code):
     college = form.get("college") or None  # issue 17: a table belongs to one college
     return _act(
         code,
-        "Table ajoutée.",
+        _("Table ajoutée."),
         lambda a: tables.create_table(a, form.get("name"), _int(form.get("size")), college=college),
     )
 
@@ -176,7 +177,7 @@ def table_idea(code, table_id):
         column = _int(form.get("column_id"))
         return tables.post_for_table(actor, table_id, column, form.get("text"), form.get("color") or None)
 
-    return _act(code, "Idée publiée pour la table.", post)
+    return _act(code, _("Idée publiée pour la table."), post)
 
 
 @bp.post("/w/<code>/tables/<int:table_id>/vote")
@@ -186,5 +187,5 @@ def table_vote(code, table_id):
     grade = _int(form.get("grade")) if form.get("grade") else None
     idea = _int(form.get("idea_id"))
     if form.get("action") == "retract":
-        return _act(code, "Vote retiré.", lambda a: tables.retract_for_table(a, table_id, idea))
-    return _act(code, "Vote enregistré pour la table.", lambda a: tables.vote_for_table(a, table_id, idea, grade))
+        return _act(code, _("Vote retiré."), lambda a: tables.retract_for_table(a, table_id, idea))
+    return _act(code, _("Vote enregistré pour la table."), lambda a: tables.vote_for_table(a, table_id, idea, grade))

@@ -3,6 +3,8 @@
 import json
 
 from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext, ngettext
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import BooleanField, RadioField, SelectField
@@ -18,21 +20,23 @@ from models import Participant, db
 
 
 class ConfirmForm(FlaskForm):
-    confirm = BooleanField("Je confirme", validators=[DataRequired("Cochez la case pour confirmer.")])
+    confirm = BooleanField(
+        lazy_gettext("Je confirme"), validators=[DataRequired(lazy_gettext("Cochez la case pour confirmer."))]
+    )
 
 
 class RequestForm(FlaskForm):
-    participant = SelectField("Participant", coerce=int, validators=[DataRequired()])
+    participant = SelectField(lazy_gettext("Participant"), coerce=int, validators=[DataRequired()])
     action = RadioField(
-        "Demande",
+        lazy_gettext("Demande"),
         choices=[
-            ("export", "Lui remettre ses données (fichier JSON)"),
-            ("anonymise", "Effacer son nom de toutes ses contributions"),
-            ("delete", "Supprimer ses contributions (idées, votes, main levée) et son nom"),
+            ("export", lazy_gettext("Lui remettre ses données (fichier JSON)")),
+            ("anonymise", lazy_gettext("Effacer son nom de toutes ses contributions")),
+            ("delete", lazy_gettext("Supprimer ses contributions (idées, votes, main levée) et son nom")),
         ],
         default="export",
     )
-    confirm = BooleanField("Je confirme cette demande du participant")
+    confirm = BooleanField(lazy_gettext("Je confirme cette demande du participant"))
 
 
 @bp.get("/w/<code>/my-data")
@@ -51,7 +55,7 @@ def my_data(code):
 def _request_form(workshop) -> RequestForm:
     form = RequestForm()
     rows = db.session.execute(select(Participant).filter_by(workshop_id=workshop.id).order_by(Participant.id))
-    form.participant.choices = [(p.id, f"{p.name} (n° {p.id})") for p in rows.scalars()]
+    form.participant.choices = [(p.id, _("%(name)s (n° %(id)s)", name=p.name, id=p.id)) for p in rows.scalars()]
     return form
 
 
@@ -60,7 +64,7 @@ def my_data_act(code, what):
     actor = page_actor(code)
     form = ConfirmForm(prefix=what)
     if not form.validate_on_submit():
-        flash("Cochez la case de confirmation : rien n'a été modifié.", "error")
+        flash(_("Cochez la case de confirmation : rien n'a été modifié."), "error")
     else:
         _apply(actor, what, None)
     return redirect(url_for("main.my_data", code=actor.workshop.code))
@@ -73,11 +77,11 @@ def my_data_request(code):
         return redirect(url_for("main.join_code", code=actor.workshop.code))
     form = _request_form(actor.workshop)
     if not form.validate_on_submit():
-        flash("Choisissez un participant et une demande.", "error")
+        flash(_("Choisissez un participant et une demande."), "error")
     elif form.action.data == "export":
         return _export_response(actor, form.participant.data)
     elif not form.confirm.data:
-        flash("Cochez la case de confirmation : rien n'a été modifié.", "error")
+        flash(_("Cochez la case de confirmation : rien n'a été modifié."), "error")
     else:
         _apply(actor, form.action.data, form.participant.data)
     return redirect(url_for("main.my_data", code=actor.workshop.code))
@@ -87,10 +91,20 @@ def _apply(actor, what: str, participant_id) -> None:
     try:
         if what == "anonymise":
             result = privacy.anonymise_participant(actor, participant_id)
-            flash(f"Nom effacé de {result['ideas']} idée(s) et de l'historique de l'atelier.", "success")
+            ideas = result["ideas"]
+            flash(
+                ngettext(
+                    "Nom effacé de %(num)d idée et de l'historique de l'atelier.",
+                    "Nom effacé de %(num)d idées et de l'historique de l'atelier.",
+                    ideas,
+                ),
+                "success",
+            )
         else:
             result = privacy.delete_contributions(actor, participant_id)
-            flash(f"{result['ideas']} idée(s) et {result['votes']} vote(s) supprimés ; nom effacé.", "success")
+            ideas = ngettext("%(num)d idée", "%(num)d idées", result["ideas"])
+            votes = ngettext("%(num)d vote", "%(num)d votes", result["votes"])
+            flash(_("%(ideas)s et %(votes)s supprimés ; nom effacé.", ideas=ideas, votes=votes), "success")
     except ServiceError as exc:
         flash(exc.message, "error")
 

@@ -1,8 +1,12 @@
 """The results page: ranking per idea and per group, for facilitators and, once tallies are visible, participants."""
 
-from flask import render_template
+from decimal import Decimal
 
-from app.lib.majority import GRADES
+from babel.numbers import format_percent
+from flask import render_template
+from flask_babel import get_locale
+
+from app.i18n import GRADES
 from app.main import bp
 from app.main.access import page_actor
 from app.services.workshop import results
@@ -10,8 +14,17 @@ from app.services.workshop import results
 
 @bp.app_context_processor
 def majority_labels():
-    # The _results.html partial is included elsewhere too (presenter view): give it the mentions everywhere.
+    # The _results.html partial is included elsewhere too (presenter view): give it the mentions everywhere,
+    # in the request's language (app.lib.majority keeps the French ones for the library).
     return {"majority_grades": GRADES}
+
+
+@bp.app_template_filter("share")
+def share(value) -> str:
+    """A share already in percent, to a tenth (a college's part of the weighted result): « 33,3 % » / "33.3%"."""
+    if value is None:
+        return ""
+    return format_percent(Decimal(str(value)) / 100, locale=get_locale() or "fr", decimal_quantization=False)
 
 
 @bp.get("/w/<code>/results")

@@ -1,8 +1,10 @@
 """Server-rendered pages. Each route parses, identifies and calls one service."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app.i18n import choose, current
 from app.identity import find_workshop, join_limited, remember_guest
 from app.lib.themes import THEMES
 from app.lib.timezone import local, zone_name_of
@@ -43,7 +45,7 @@ def new_workshop():
         except ServiceError as exc:
             flash(exc.message, "error")
         else:
-            flash("Atelier créé. Partagez le code pour que les participants le rejoignent.", "success")
+            flash(_("Atelier créé. Partagez le code pour que les participants le rejoignent."), "success")
             return redirect(url_for("main.workshop_page", code=workshop.code))
     return render_template("main/workshop_form.html", form=form, themes=THEMES, workshop=None)
 
@@ -62,7 +64,7 @@ def edit_workshop(code):
         except ServiceError as exc:
             flash(exc.message, "error")
         else:
-            flash("Atelier enregistré.", "success")
+            flash(_("Atelier enregistré."), "success")
             return redirect(url_for("main.workshop_page", code=workshop.code))
     return render_template("main/workshop_form.html", form=form, themes=THEMES, workshop=workshop)
 
@@ -82,7 +84,11 @@ def _fill(form: WorkshopForm, workshop) -> None:
 def workshop_page(code):
     workshop = facilitated_workshop(code)
     join_url = url_for("main.join_code", code=workshop.code, _external=True)
-    return render_template("main/workshop.html", workshop=workshop, join_url=join_url)
+    # The workshop's wall clock, naive: the `moment` filter shows it as it is.
+    starts = (
+        local(workshop.starts_at, zone_name_of(workshop.settings)).replace(tzinfo=None) if workshop.starts_at else None
+    )
+    return render_template("main/workshop.html", workshop=workshop, join_url=join_url, starts=starts)
 
 
 @bp.post("/workshops/<code>/duplicate")
@@ -96,7 +102,7 @@ def duplicate_workshop(code):
     except ServiceError as exc:
         flash(exc.message, "error")
         return redirect(url_for("main.workshop_page", code=workshop.code))
-    flash(f"Atelier dupliqué : nouveau code {copy.code}. Les idées n'ont pas été copiées.", "success")
+    flash(_("Atelier dupliqué : nouveau code %(code)s. Les idées n'ont pas été copiées.", code=copy.code), "success")
     return redirect(url_for("main.workshop_page", code=copy.code))
 
 
@@ -130,6 +136,7 @@ def _join(code: str):
             flash(exc.message, "error")
             return render_template("main/join.html", form=form, workshop=workshop), exc.status
         remember_guest(workshop.code, token)
+        session["lang"] = choose(form.lang.data) or current()  # the board that follows speaks the language chosen here
         return redirect(url_for("main.board_page", code=workshop.code))
     return render_template("main/join.html", form=form, workshop=workshop)
 

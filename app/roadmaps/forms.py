@@ -1,5 +1,6 @@
 """Facilitator forms; each turns its fields into the same payload the JSON API takes."""
 
+from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField, widgets
@@ -13,11 +14,11 @@ def _lines(text: str | None) -> list[str]:
 
 
 class RoadmapForm(FlaskForm):
-    title = StringField("Titre", validators=[DataRequired(), Length(max=200)])
-    territory = SelectField("Territoire", choices=[])
-    year = IntegerField("Année", validators=[Optional(), NumberRange(2000, 2100)])
-    description = TextAreaField("Présentation", validators=[Length(max=5000)])
-    axes = TextAreaField("Axes (un par ligne)", validators=[DataRequired(), Length(max=3000)])
+    title = StringField(lazy_gettext("Titre"), validators=[DataRequired(), Length(max=200)])
+    territory = SelectField(lazy_gettext("Territoire"), choices=[])
+    year = IntegerField(lazy_gettext("Année"), validators=[Optional(), NumberRange(2000, 2100)])
+    description = TextAreaField(lazy_gettext("Présentation"), validators=[Length(max=5000)])
+    axes = TextAreaField(lazy_gettext("Axes (un par ligne)"), validators=[DataRequired(), Length(max=3000)])
 
     def to_payload(self) -> dict:
         territory = self.territory.data or ""
@@ -36,16 +37,18 @@ class CheckboxesField(SelectMultipleField):
 
 
 class ActionForm(FlaskForm):
-    title = StringField("Intitulé de l'action", validators=[DataRequired(), Length(max=200)])
-    axis_id = SelectField("Axe", coerce=int, choices=[])
-    description = TextAreaField("Description", validators=[Length(max=5000)])
-    lead = StringField("Structure pilote", validators=[Length(max=200)])
-    partners = TextAreaField("Partenaires (un par ligne)", validators=[Length(max=4000)])
-    cities = CheckboxesField("Communes concernées", choices=[], validate_choice=False)
-    due = StringField("Échéance", validators=[Length(max=20)])
-    status = SelectField("Statut", choices=list(STATUS_LABELS.items()))
-    progress = IntegerField("Avancement (%)", default=0, validators=[NumberRange(0, 100)])
-    milestones = TextAreaField("Jalons (un par ligne : AAAA-MM-JJ intitulé)", validators=[Length(max=4000)])
+    title = StringField(lazy_gettext("Intitulé de l'action"), validators=[DataRequired(), Length(max=200)])
+    axis_id = SelectField(lazy_gettext("Axe"), coerce=int, choices=[])
+    description = TextAreaField(lazy_gettext("Description"), validators=[Length(max=5000)])
+    lead = StringField(lazy_gettext("Structure pilote"), validators=[Length(max=200)])
+    partners = TextAreaField(lazy_gettext("Partenaires (un par ligne)"), validators=[Length(max=4000)])
+    cities = CheckboxesField(lazy_gettext("Communes concernées"), choices=[], validate_choice=False)
+    due = StringField(lazy_gettext("Échéance"), validators=[Length(max=20)])
+    status = SelectField(lazy_gettext("Statut"), choices=list(STATUS_LABELS.items()))
+    progress = IntegerField(lazy_gettext("Avancement (%)"), default=0, validators=[NumberRange(0, 100)])
+    milestones = TextAreaField(
+        lazy_gettext("Jalons (un par ligne : AAAA-MM-JJ intitulé)"), validators=[Length(max=4000)]
+    )
 
     def to_payload(self) -> dict:
         return {
@@ -79,7 +82,7 @@ def _milestone(line: str) -> dict:
 
 
 class ImportForm(FlaskForm):
-    file = FileField("Fichier CSV (colonnes de l'export)", validators=[FileRequired()])
+    file = FileField(lazy_gettext("Fichier CSV (colonnes de l'export)"), validators=[FileRequired()])
 
 
 class ConfirmForm(FlaskForm):

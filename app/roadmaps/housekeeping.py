@@ -1,6 +1,7 @@
 """Facilitators' housekeeping from the action page: link sources, delete, merge (issue 19). Thin routes."""
 
 from flask import abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.identity import actor_for_code
@@ -31,7 +32,13 @@ def delete_action(roadmap_id, action_id):
     except ServiceError as exc:
         flash(exc.message, "error")
         return _back(roadmap_id, action_id)
-    flash(f"Action « {action.title} » supprimée ; ses idées ne sont plus versées. L'historique la garde.", "success")
+    flash(
+        _(
+            "Action « %(title)s » supprimée ; ses idées ne sont plus versées. L'historique la garde.",
+            title=action.title,
+        ),
+        "success",
+    )
     return _back(roadmap_id)
 
 
@@ -45,7 +52,7 @@ def merge_action(roadmap_id, action_id):
     except ServiceError as exc:
         flash(exc.message, "error")
         return _back(roadmap_id, action_id)
-    flash(f"Actions fusionnées dans « {target.title} » : sources et historique conservés.", "success")
+    flash(_("Actions fusionnées dans « %(title)s » : sources et historique conservés.", title=target.title), "success")
     return _back(roadmap_id, target.id)
 
 
@@ -68,5 +75,5 @@ def link_sources(roadmap_id, action_id):
     except ServiceError as exc:
         flash(exc.message, "error")
     else:
-        flash("Sources liées à l'action.", "success")
+        flash(_("Sources liées à l'action."), "success")
     return _back(roadmap_id, action_id)

@@ -1,6 +1,8 @@
 """Roadmap pages. Each route parses, identifies and calls the roadmap services."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext, ngettext
 from flask_login import current_user, login_required
 
 from app.roadmaps import bp
@@ -14,7 +16,12 @@ from app.services.roadmaps import operations as service
 from app.services.roadmaps import views
 from app.services.roadmaps.candidates import link_candidates
 
-VIEWS = {"axes": "Par axe", "cities": "Par commune", "status": "Par statut", "timeline": "Calendrier"}
+VIEWS = {
+    "axes": lazy_gettext("Par axe"),
+    "cities": lazy_gettext("Par commune"),
+    "status": lazy_gettext("Par statut"),
+    "timeline": lazy_gettext("Calendrier"),
+}
 
 
 def _user():
@@ -60,7 +67,7 @@ def create():
         except ServiceError as exc:
             flash(exc.message, "error")
         else:
-            flash("Feuille de route créée. Elle reste privée tant que vous ne la publiez pas.", "success")
+            flash(_("Feuille de route créée. Elle reste privée tant que vous ne la publiez pas."), "success")
             return redirect(url_for("roadmaps.manage", roadmap_id=roadmap.id))
     return render_template("roadmaps/index.html", roadmaps=service.visible_roadmaps(current_user), form=form), 400
 
@@ -125,7 +132,7 @@ def manage(roadmap_id):
         except ServiceError as exc:
             flash(exc.message, "error")
         else:
-            flash("Feuille de route enregistrée.", "success")
+            flash(_("Feuille de route enregistrée."), "success")
             return redirect(url_for("roadmaps.manage", roadmap_id=roadmap.id))
     data = service.roadmap_dict(roadmap, current_user)
     retired = [a for a in roadmap.all_actions if a.deleted_at is not None]
@@ -146,7 +153,7 @@ def publish(roadmap_id):
     roadmap = _roadmap(roadmap_id, manage=True)
     if ConfirmForm().validate_on_submit():
         service.update_roadmap(current_user, roadmap.id, {"published": not roadmap.published})
-        flash("Feuille de route publiée." if roadmap.published else "Feuille de route dépubliée.", "success")
+        flash(_("Feuille de route publiée.") if roadmap.published else _("Feuille de route dépubliée."), "success")
     return redirect(url_for("roadmaps.manage", roadmap_id=roadmap.id))
 
 
@@ -156,17 +163,16 @@ def import_csv(roadmap_id):
     roadmap = _roadmap(roadmap_id, manage=True)
     form = ImportForm()
     if not form.validate_on_submit():
-        flash("Choisissez un fichier CSV.", "error")
+        flash(_("Choisissez un fichier CSV."), "error")
     else:
         try:
             result = roadmap_io.import_csv(current_user, roadmap.id, form.file.data.read())
         except ServiceError as exc:
-            flash(f"Import refusé, rien n'a été modifié. {exc.message}", "error")
+            flash(_("Import refusé, rien n'a été modifié. %(reason)s", reason=exc.message), "error")
         else:
-            flash(
-                f"Import réussi : {result['rows']} ligne(s) lue(s), {result['updated']} action(s) modifiée(s).",
-                "success",
-            )
+            rows = ngettext("%(num)d ligne lue", "%(num)d lignes lues", result["rows"])
+            updated = ngettext("%(num)d action modifiée", "%(num)d actions modifiées", result["updated"])
+            flash(_("Import réussi : %(rows)s, %(updated)s.", rows=rows, updated=updated), "success")
     return redirect(url_for("roadmaps.manage", roadmap_id=roadmap.id))
 
 
@@ -205,6 +211,6 @@ def _edit_action(roadmap, item):
         except ServiceError as exc:
             flash(exc.message, "error")
         else:
-            flash("Action enregistrée.", "success")
+            flash(_("Action enregistrée."), "success")
             return redirect(url_for("roadmaps.manage", roadmap_id=roadmap.id))
     return render_template("roadmaps/action_form.html", roadmap=roadmap, form=form, item=item)

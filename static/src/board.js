@@ -3,6 +3,7 @@
 import { promoteForm, rights } from "./lib/cards.js";
 import { FacilitatorConsole } from "./lib/console.js";
 import { announce, newId } from "./lib/dom.js";
+import { apiHeaders, formatNumber, t, tn } from "./lib/i18n.js";
 import { MENTIONS, PHASES } from "./lib/labels.js";
 import { Live } from "./lib/live.js";
 import { choose } from "./lib/menu.js";
@@ -32,7 +33,7 @@ const ui = (id) => {
 /** An error shown as a toast above the bottom bar (in the viewport) and announced. */
 function showError(error) {
   const el = $("board-error");
-  el.textContent = typeof error === "string" ? error : (error && error.message) || "Action impossible.";
+  el.textContent = typeof error === "string" ? error : (error && error.message) || t("Action impossible.");
   el.hidden = false;
   clearTimeout(showError.timer);
   showError.timer = setTimeout(() => (el.hidden = true), 8000);
@@ -50,10 +51,16 @@ function cardError(ideaId, message) {
   }, 8000);
 }
 
-// The facilitator's board actions that board.undo can take back (docs/protocol.md §7.3).
+// The facilitator's board actions that board.undo can take back (docs/protocol.md §7.3), and what
+// the undo button says for 30 s after one of them.
 const UNDOABLE = {
-  "idea.move": "le déplacement", "idea.group": "le regroupement", "idea.hide": "le masquage", "idea.delete": "la suppression",
-  "group.update": "le renommage", "group.merge": "la fusion", "group.move": "le déplacement du groupe",
+  "idea.move": t("↶ Annuler le déplacement"),
+  "idea.group": t("↶ Annuler le regroupement"),
+  "idea.hide": t("↶ Annuler le masquage"),
+  "idea.delete": t("↶ Annuler la suppression"),
+  "group.update": t("↶ Annuler le renommage"),
+  "group.merge": t("↶ Annuler la fusion"),
+  "group.move": t("↶ Annuler le déplacement du groupe"),
 };
 
 /** Send a command with a fresh client_id; show the server's message where it belongs when refused. */
@@ -70,14 +77,21 @@ function redraw(id) {
   view.renderIdea(id);
 }
 
-const groupLabel = (id) => (state.groups.get(id) || { label: "Groupe" }).label;
+const groupLabel = (id) => (state.groups.get(id) || { label: t("Groupe") }).label;
 const countOf = (id) => state.ideasOfGroup(id).length;
+
+/** "Idée déplacée vers Idées." once a card reached another column. */
+function movedTo(columnId) {
+  const column = state.column(columnId);
+  return column ? t("Idée déplacée vers {column}.", { column: column.title }) : t("Idée déplacée vers la colonne.");
+}
 
 function newGroupLabel() {
   const used = new Set([...state.groups.values()].map((g) => g.label));
   let n = state.groups.size + 1;
-  while (used.has(`Groupe ${n}`)) n += 1;
-  return `Groupe ${n}`;
+  const label = (k) => t("Groupe {n}", { n: k });
+  while (used.has(label(n))) n += 1;
+  return label(n);
 }
 
 const act = {
@@ -118,7 +132,7 @@ const act = {
   chooseColumn(idea) {
     const back = view.cardEl(idea.id)?.querySelector('[data-key="menu"]');
     choose({
-      title: "Déplacer l'idée vers…",
+      title: t("Déplacer l'idée vers…"),
       hint: idea.text,
       returnTo: back,
       choices: state.columns.map((c) => ({ label: c.title, current: c.id === idea.column_id && !idea.group_id, run: () => act.toColumn(idea, c.id) })),
@@ -127,14 +141,14 @@ const act = {
   async toColumn(idea, columnId) {
     if (idea.group_id && !(await act.ungroup(idea, true)).ok) return;
     const ack = await act.move(idea, columnId);
-    if (ack.ok) announce(`Idée déplacée vers ${state.column(columnId)?.title || "la colonne"}.`);
+    if (ack.ok) announce(movedTo(columnId));
   },
   /** "Regrouper avec…": an existing group, a new one, or out of its group. */
   chooseGroup(idea) {
     const back = view.cardEl(idea.id)?.querySelector('[data-key="menu"]');
     const groups = [...state.groups.values()].filter((g) => countOf(g.id) > 0);
     choose({
-      title: "Regrouper l'idée avec…",
+      title: t("Regrouper l'idée avec…"),
       hint: idea.text,
       returnTo: back,
       choices: groups.map((g) => ({ label: `${g.label} (${countOf(g.id)})`, current: g.id === idea.group_id, run: () => act.joinGroup(idea, g.id) })),
@@ -145,20 +159,20 @@ const act = {
           if (!input.value.trim()) return input.focus();
           close();
           act.newGroup(idea, input.value.trim());
-        } }, h("label", { for: "new-group-label" }, "Ou un nouveau groupe, nommé :"), input, h("button", { type: "submit" }, "Créer le groupe"))];
+        } }, h("label", { for: "new-group-label" }, t("Ou un nouveau groupe, nommé :")), input, h("button", { type: "submit" }, t("Créer le groupe")))];
       },
     });
   },
   async newGroup(idea, label) {
     const ack = await command("idea.group", { idea_id: idea.id, group_label: label });
-    if (ack.ok) announce(`Groupe « ${label} » créé.`);
+    if (ack.ok) announce(t("Groupe « {label} » créé.", { label }));
     return ack;
   },
   /** Into a group; a facilitator's card also goes to the group's column, so the stack stays one. */
   async joinGroup(idea, groupId) {
     const ack = await command("idea.group", { idea_id: idea.id, group_id: groupId });
     if (!ack.ok) return ack;
-    announce(`Idée ajoutée au groupe « ${groupLabel(groupId)} » (${countOf(groupId)} idées).`);
+    announce(tn("Idée ajoutée au groupe « {label} » ({n} idée).", "Idée ajoutée au groupe « {label} » ({n} idées).", countOf(groupId), { label: groupLabel(groupId) }));
     const home = state.groupColumn(groupId);
     const now = state.ideas.get(idea.id);
     if (home && now && now.column_id !== home && rights(now, state).move) {
@@ -169,15 +183,15 @@ const act = {
   },
   async ungroup(idea, quiet = false) {
     const ack = await command("idea.group", { idea_id: idea.id, group_id: null });
-    if (ack.ok && !quiet) announce("Idée sortie du groupe.");
+    if (ack.ok && !quiet) announce(t("Idée sortie du groupe."));
     return ack;
   },
-  hide: (idea, hidden) => command("idea.hide", { idea_id: idea.id, hidden }).then((ack) => ack.ok && announce(hidden ? "Idée masquée aux participants." : "Idée de nouveau visible.")),
-  approve: (idea) => command("idea.approve", { idea_id: idea.id }).then((ack) => ack.ok && announce("Idée validée : elle est sur le tableau.")),
+  hide: (idea, hidden) => command("idea.hide", { idea_id: idea.id, hidden }).then((ack) => ack.ok && announce(hidden ? t("Idée masquée aux participants.") : t("Idée de nouveau visible."))),
+  approve: (idea) => command("idea.approve", { idea_id: idea.id }).then((ack) => ack.ok && announce(t("Idée validée : elle est sur le tableau."))),
   /** What the projector shows: one idea, one group, or the whole board ({}). */
   async focus(target) {
     const ack = await command("present.focus", target, "toast");
-    if (ack.ok) announce(target.idea_id || target.group_id ? "Projeté à l'écran de la salle." : "L'écran de la salle montre tout le tableau.");
+    if (ack.ok) announce(target.idea_id || target.group_id ? t("Projeté à l'écran de la salle.") : t("L'écran de la salle montre tout le tableau."));
   },
   refuse(idea, reason) {
     cardError(idea.id, reason); // role="alert" on the card says it
@@ -194,40 +208,40 @@ const act = {
     view.stackEl(g.id)?.querySelector(".menu-button")?.focus();
   },
   async saveRename(g, label) {
-    if (!label.trim()) return showError("Donnez un nom au groupe.");
+    if (!label.trim()) return showError(t("Donnez un nom au groupe."));
     const ack = await command("group.update", { group_id: g.id, label: label.trim() });
     if (ack.ok) {
       act.cancelRename(g);
-      announce(`Groupe renommé « ${label.trim()} ».`);
+      announce(t("Groupe renommé « {label} ».", { label: label.trim() }));
     }
   },
   chooseGroupColumn(g) {
     choose({
-      title: `Déplacer le groupe « ${g.label} » vers…`,
+      title: t("Déplacer le groupe « {label} » vers…", { label: g.label }),
       returnTo: view.stackEl(g.id)?.querySelector(".menu-button"),
       choices: state.columns.map((c) => ({ label: c.title, current: state.groupColumn(g.id) === c.id, run: () => act.moveGroup(g.id, c.id) })),
     });
   },
   async moveGroup(groupId, columnId) {
     const ack = await command("group.move", { group_id: groupId, column_id: columnId });
-    if (ack.ok) announce(`Groupe déplacé vers ${state.column(columnId)?.title || "la colonne"}.`);
+    if (ack.ok) announce(state.column(columnId) ? t("Groupe déplacé vers {column}.", { column: state.column(columnId).title }) : t("Groupe déplacé vers la colonne."));
   },
   chooseMerge(g) {
     const others = [...state.groups.values()].filter((o) => o.id !== g.id && countOf(o.id) > 0);
     choose({
-      title: `Fusionner le groupe « ${g.label} » avec…`,
-      hint: "Toutes ses idées rejoignent le groupe choisi.",
+      title: t("Fusionner le groupe « {label} » avec…", { label: g.label }),
+      hint: t("Toutes ses idées rejoignent le groupe choisi."),
       returnTo: view.stackEl(g.id)?.querySelector(".menu-button"),
       choices: others.map((o) => ({ label: `${o.label} (${countOf(o.id)})`, run: () => act.merge(g.id, o.id) })),
     });
   },
   async merge(groupId, intoId) {
     const ack = await command("group.merge", { group_id: groupId, into_group_id: intoId });
-    if (ack.ok) announce(`Groupes fusionnés dans « ${groupLabel(intoId)} » (${countOf(intoId)} idées).`);
+    if (ack.ok) announce(tn("Groupes fusionnés dans « {label} » ({n} idée).", "Groupes fusionnés dans « {label} » ({n} idées).", countOf(intoId), { label: groupLabel(intoId) }));
   },
   async dissolve(g) {
     for (const idea of state.ideasOfGroup(g.id)) await command("idea.group", { idea_id: idea.id, group_id: null });
-    announce(`Groupe « ${g.label} » défait.`);
+    announce(t("Groupe « {label} » défait.", { label: g.label }));
   },
   /** What a drag and drop means (lib/dnd.js decides where it landed). */
   async drop(d, o) {
@@ -244,7 +258,7 @@ const act = {
       const ack = await command("idea.group", { idea_id: target.id, group_label: label });
       if (!ack.ok) return;
       const joined = await act.joinGroup(idea, ack.idea.group_id);
-      if (joined.ok) announce(`Groupe « ${label} » créé avec 2 idées ; renommez-le depuis son menu.`);
+      if (joined.ok) announce(t("Groupe « {label} » créé avec 2 idées ; renommez-le depuis son menu.", { label }));
       return;
     }
     if (idea.group_id && !(await act.ungroup(idea, o.kind === "column")).ok) return;
@@ -252,7 +266,7 @@ const act = {
     if (o.kind === "column") return act.toColumn(state.ideas.get(idea.id) || idea, o.columnId);
     if (o.kind === "place") {
       const ack = await act.move(idea, o.columnId, o.position);
-      if (ack.ok && o.columnId !== idea.column_id) announce(`Idée déplacée vers ${state.column(o.columnId)?.title || "la colonne"}.`);
+      if (ack.ok && o.columnId !== idea.column_id) announce(movedTo(o.columnId));
     }
   },
   vote: (idea) => ballot("vote.cast", { idea_id: idea.id }),
@@ -287,7 +301,7 @@ const act = {
     if (p.title.trim()) payload.title = p.title.trim();
     const ack = await command("idea.promote", payload); // refused (already an action's source…): said on the card
     if (ack.ok) {
-      announce(`Idée promue : action « ${ack.action?.title || p.title} ».`);
+      announce(t("Idée promue : action « {title} ».", { title: ack.action?.title || p.title }));
       act.closePromote(idea);
     }
   },
@@ -298,20 +312,20 @@ const act = {
     const p = { roadmap: String(roadmaps[0].id), axis: "", title: g.label.slice(0, 200) };
     const error = h("p", { class: "card-error", role: "alert", "data-testid": "promote-error", hidden: true });
     const dialog = choose({
-      title: `Promouvoir le groupe « ${g.label} »`,
-      hint: `Ses ${ideas.length} idées deviennent les sources d'une seule action de feuille de route.`,
+      title: t("Promouvoir le groupe « {label} »", { label: g.label }),
+      hint: tn("Son idée devient la source d'une action de feuille de route.", "Ses {n} idées deviennent les sources d'une seule action de feuille de route.", ideas.length),
       returnTo: view.stackEl(g.id)?.querySelector(".menu-button"),
       choices: [],
       extra: (close) => [
         promoteForm({
-          id: `promote-group-${g.id}`, p, ctx, submitLabel: "Promouvoir le groupe",
+          id: `promote-group-${g.id}`, p, ctx, submitLabel: t("Promouvoir le groupe"),
           onSubmit: async () => {
             const payload = { idea_ids: state.ideasOfGroup(g.id).map((i) => i.id), roadmap_id: Number(p.roadmap), axis_id: Number(p.axis) };
             if (p.title.trim()) payload.title = p.title.trim();
             const ack = await command("idea.promote", payload, "dialog");
             if (ack.ok) {
               close();
-              announce(`Groupe promu : ${payload.idea_ids.length} idées dans l'action « ${ack.action?.title || p.title} ».`);
+              announce(tn("Groupe promu : {n} idée dans l'action « {title} ».", "Groupe promu : {n} idées dans l'action « {title} ».", payload.idea_ids.length, { title: ack.action?.title || p.title }));
             } else {
               error.textContent = ack.error.message;
               error.hidden = false;
@@ -365,16 +379,16 @@ async function ballot(name, payload) {
 /** What a screen-reader user hears after a vote: what happened and what is left. */
 function ballotMessage(name, payload, left) {
   if (state.workshop.settings.vote_method === "majority_judgment") {
-    const done = name === "vote.cast" ? `Mention enregistrée : ${MENTIONS[payload.grade]}.` : "Mention retirée.";
-    return `${done} Idées restant à évaluer : ${left}.`;
+    const done = name === "vote.cast" ? t("Mention enregistrée : {grade}.", { grade: MENTIONS[payload.grade] }) : t("Mention retirée.");
+    return t("{done} Idées restant à évaluer : {left}.", { done, left: formatNumber(left) });
   }
-  const done = name === "vote.cast" ? "Gommette ajoutée." : "Gommette retirée.";
-  return `${done} Il vous reste ${left} gommette${left > 1 ? "s" : ""}.`;
+  const done = name === "vote.cast" ? t("Gommette ajoutée.") : t("Gommette retirée.");
+  return tn("{done} Il vous reste {n} gommette.", "{done} Il vous reste {n} gommettes.", left, { done });
 }
 
 async function getJSON(url) {
   try {
-    const r = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
+    const r = await fetch(url, { credentials: "same-origin", headers: apiHeaders() });
     return r.ok ? await r.json() : null;
   } catch {
     return null;
@@ -419,14 +433,14 @@ async function sendIdea(item) {
       state.upsertIdea({ ...ack.idea, mine: !state.isFacilitator }, "idea.created");
       view.renderAll();
     }
-    if (ack.idea.pending) announce(ack.message || "Votre idée est en attente de validation.");
+    if (ack.idea.pending) announce(ack.message || t("Votre idée est en attente de validation."));
   } else if (RETRY_LATER.has(ack.error.code)) {
     outbox.update(client_id, { sending: false });
     if (ack.error.code !== "offline") setTimeout(flush, ack.error.code === "rate_limited" ? 3000 : 5000);
     return false;
   } else {
     outbox.update(client_id, { sending: false, error: ack.error.message });
-    announce(`Idée non envoyée : ${ack.error.message}`);
+    announce(t("Idée non envoyée : {error}", { error: ack.error.message }));
   }
   view.renderPending();
   return true;
@@ -444,14 +458,14 @@ function updateForm() {
 
   // After the brainstorm a facilitator adds an idea now and then: one line is enough.
   input.rows = state.isFacilitator && !["setup", "brainstorm"].includes(phase) ? 1 : 2;
-  $("idea-form-hint").textContent = allowed ? "Entrée publie, Maj+Entrée va à la ligne." : phase === "closed"
-    ? "L'atelier est clos." : "Les idées se proposent pendant le remue-méninges.";
+  $("idea-form-hint").textContent = allowed ? t("Entrée publie, Maj+Entrée va à la ligne.") : phase === "closed"
+    ? t("L'atelier est clos.") : t("Les idées se proposent pendant le remue-méninges.");
 }
 
 function submitIdea() {
   const text = input.value.trim();
-  if (!text) return showError("Écrivez votre idée avant de la publier.");
-  if (text.length > 500) return showError("Une idée fait au plus 500 caractères.");
+  if (!text) return showError(t("Écrivez votre idée avant de la publier."));
+  if (text.length > 500) return showError(t("Une idée fait au plus {max} caractères.", { max: formatNumber(500) }));
   outbox.add({ column_id: Number($("idea-column").value), text, color: $("idea-color").value });
   input.value = "";
   draft.set("");
@@ -531,7 +545,7 @@ function onChange(change, env) {
     case "idea":
       if (change.moved) view.renderAll();
       else redraw(change.id);
-      if (change.created && !state.ideas.get(change.id).mine) announce(`Nouvelle idée : ${env.data.text}`);
+      if (change.created && !state.ideas.get(change.id).mine) announce(t("Nouvelle idée : {text}", { text: env.data.text }));
       if (facilitator) facilitator.render();
       break;
     case "removed":
@@ -539,7 +553,7 @@ function onChange(change, env) {
       break;
     case "board":
       view.renderAll();
-      if (env.type === "group.updated" && !env.data.undo) announce(`Groupe renommé : ${env.data.group?.label || ""}.`);
+      if (env.type === "group.updated" && !env.data.undo) announce(t("Groupe renommé : {label}.", { label: env.data.group?.label || "" }));
       break;
     case "tally":
       change.ids.forEach((id) => redraw(id));
@@ -557,22 +571,22 @@ function onChange(change, env) {
       break;
     case "restitution":
       renderCards();
-      announce(`Restitution reçue : ${env.data.title}.`);
+      announce(t("Restitution reçue : {title}.", { title: env.data.title }));
       break;
     case "phase":
       view.renderAll();
       renderPanels();
-      announce(`Nouvelle phase : ${PHASES[state.workshop.phase] || state.workshop.phase}.`);
+      announce(t("Nouvelle phase : {phase}.", { phase: PHASES[state.workshop.phase] || state.workshop.phase }));
       if (state.workshop.phase === "discuss" && state.isFacilitator) loadRoadmaps();
       break;
     case "timer":
       countdown.set(state.workshop.timer);
-      announce(state.workshop.timer ? `Minuteur lancé : ${Math.round(state.workshop.timer.seconds / 60)} min.` : "Minuteur arrêté.");
+      announce(state.workshop.timer ? t("Minuteur lancé : {minutes} min.", { minutes: formatNumber(Math.round(state.workshop.timer.seconds / 60)) }) : t("Minuteur arrêté."));
       break;
     case "hands": {
       renderHands(state, act);
       const s = state.hands.speaking;
-      if (s) announce(s.id === state.me.id && !state.isFacilitator ? "C'est à vous : vous avez la parole." : `La parole est à ${s.name}.`);
+      if (s) announce(s.id === state.me.id && !state.isFacilitator ? t("C'est à vous : vous avez la parole.") : t("La parole est à {name}.", { name: s.name }));
       floorGiven(change.before);
       break;
     }

@@ -3,6 +3,7 @@
 // `restitution.card` redraws the cards at once, without reloading (lib/restitution.js, as the projector does).
 // A facilitator of the day who does not lead the plenary cannot join its socket: the page then asks every 4 s
 // whether a card arrived (or was re-sent) and redraws itself. No timed <meta refresh> (axe: meta-refresh).
+import { apiHeaders } from "./lib/i18n.js";
 import { Live } from "./lib/live.js";
 import { renderStatus } from "./lib/panels.js";
 import { renderRestitution } from "./lib/restitution.js";
@@ -16,7 +17,7 @@ function stamp(cards) {
 
 async function poll(known) {
   try {
-    const r = await fetch(root.dataset.restitutionUrl, { headers: { Accept: "application/json" }, credentials: "same-origin" });
+    const r = await fetch(root.dataset.restitutionUrl, { headers: apiHeaders(), credentials: "same-origin" });
     if (r.ok) {
       const now = stamp((await r.json()).ateliers || []);
       if (known !== null && now !== known) {

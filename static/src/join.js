@@ -1,5 +1,7 @@
 // Join page: the code is checked as soon as it is typed, before the name, through the same
 // limiter as the join itself (GET /api/v1/join/CODE: 200, 404, then 429 — docs/protocol.md §6).
+import { apiHeaders, t } from "./lib/i18n.js";
+
 const form = document.querySelector(".join-form");
 const input = document.querySelector('[data-testid="join-code"]');
 const status = document.getElementById("code-status");
@@ -19,18 +21,18 @@ function show(state, message) {
 }
 
 async function check(code) {
-  show("checking", "Vérification du code…");
+  show("checking", t("Vérification du code…"));
   try {
-    const response = await fetch(form.dataset.checkUrl.replace("CODE", encodeURIComponent(code)), { headers: { Accept: "application/json" } });
+    const response = await fetch(form.dataset.checkUrl.replace("CODE", encodeURIComponent(code)), { headers: apiHeaders() });
     if (normalize(input.value) !== code) return; // typed on meanwhile: that check will answer
     if (response.ok) {
       const data = await response.json();
-      show("found", `Atelier trouvé : ${data.title}`);
+      show("found", t("Atelier trouvé : {title}", { title: data.title }));
     } else if (response.status === 404) {
-      show("unknown", "Aucun atelier ne correspond à ce code : vérifiez-le sur l'écran ou auprès de l'animation.");
+      show("unknown", t("Aucun atelier ne correspond à ce code : vérifiez-le sur l'écran ou auprès de l'animation."));
     } else {
       const data = await response.json().catch(() => ({}));
-      show("limited", (data.error && data.error.message) || "Trop de codes erronés : réessayez dans une minute.");
+      show("limited", (data.error && data.error.message) || t("Trop de codes erronés : réessayez dans une minute."));
     }
   } catch {
     show("", ""); // offline: the join itself will tell

@@ -2,6 +2,7 @@
 // the history panel) is a separate chunk fetched with import(): on the minutes page at once,
 // on the board only when its minutes panel is opened, so the board never pays for CodeMirror
 // unless someone writes. esbuild builds it with --splitting (package.json).
+import { t } from "./lib/i18n.js";
 
 function load(root) {
   if (root.dataset.loading) return;
@@ -13,7 +14,7 @@ function load(root) {
       delete root.dataset.loading;
       if (status) {
         status.dataset.state = "offline";
-        status.textContent = "Éditeur non chargé (réseau ?) : rouvrez le panneau pour réessayer.";
+        status.textContent = t("Éditeur non chargé (réseau ?) : rouvrez le panneau pour réessayer.");
       }
     });
 }

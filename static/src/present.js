@@ -8,7 +8,7 @@
 // Below the smallest readable size, groups collapse into stacks (label + count); below that again,
 // the cards are split into pages that turn by themselves (and with Page ↓ / Page ↑).
 import { h } from "./lib/dom.js";
-import { MENTIONS, PHASES } from "./lib/labels.js";
+import { apiHeaders, formatNumber, labels, t, tn } from "./lib/i18n.js";
 import { Live } from "./lib/live.js";
 import { Countdown, renderStatus } from "./lib/panels.js";
 import { renderRestitution } from "./lib/restitution.js";
@@ -121,7 +121,7 @@ function fitCards() {
 
 function revoked(message) {
   live.socket.disconnect();
-  renderStatus("offline", message || "ce lien de projection a été remplacé : demandez le nouveau lien à l'animation.");
+  renderStatus("offline", message || t("ce lien de projection a été remplacé : demandez le nouveau lien à l'animation."));
   root.classList.add("is-revoked");
 }
 
@@ -130,7 +130,7 @@ function revoked(message) {
 function renderAll() {
   const phase = state.workshop.phase;
   const label = $("present-phase");
-  label.textContent = PHASES[phase] || phase;
+  label.textContent = labels.phases[phase] || phase;
   label.dataset.phase = phase;
   if (root.dataset.phase !== phase) view.qrBig = null; // each phase starts with its own QR size
   root.dataset.phase = phase;
@@ -170,7 +170,7 @@ function renderProgress() {
   const p = state.participation;
   const show = state.workshop.phase === "vote" && p && typeof p.voters === "number";
   el.hidden = !show;
-  if (show) el.textContent = `${p.voters} / ${p.participants} ont voté`;
+  if (show) el.textContent = t("{voters} / {participants} ont voté", { voters: formatNumber(p.voters), participants: formatNumber(p.participants) });
 }
 
 // ---------------------------------------------------------------- the board, fitted
@@ -204,14 +204,14 @@ function scheduleFit(now = false) {
 function cardEl(idea) {
   return h("li", { class: `present-card note-${idea.color || "yellow"}`, "data-testid": "idea-card", "data-idea-id": String(idea.id), dataset: { key: `i${idea.id}` } },
     h("span", { class: "present-card-text" }, idea.text),
-    idea.proxy ? h("span", { class: "badge" }, "table") : null);
+    idea.proxy ? h("span", { class: "badge" }, t("table")) : null);
 }
 
 function stackEl(item) {
   const n = item.ideas.length;
   return h("li", { class: "present-stack", "data-testid": "idea-stack", "data-count": String(n), "data-group-id": String(item.group.id), dataset: { key: `g${item.group.id}` } },
     h("span", { class: "present-stack-label" }, item.group.label),
-    h("span", { class: "present-stack-count" }, `${n} idée${n > 1 ? "s" : ""}`));
+    h("span", { class: "present-stack-count" }, tn("{n} idée", "{n} idées", n)));
 }
 
 function groupEl(item) {
@@ -254,7 +254,7 @@ function layout(entries, px, stacks) {
 }
 
 const weight = (item, stacks) => (item.kind === "idea" || stacks ? 1 : item.ideas.length + 1);
-const countLabel = (n) => `${n} idée${n > 1 ? "s" : ""} déposée${n > 1 ? "s" : ""}`;
+const countLabel = (n) => tn("{n} idée déposée", "{n} idées déposées", n);
 
 /** `lanes` split among columns: one each, then each spare lane to the column with the most rows. */
 function share(lanes, counts) {
@@ -362,7 +362,11 @@ function showPage(index) {
   layout(view.pageList[view.page] || [], view.px, view.stacks);
   const el = $("present-pages");
   el.hidden = view.pages < 2;
-  el.textContent = `Page ${view.page + 1} / ${view.pages} — les pages tournent toutes les ${PAGE_EVERY / 1000} s`;
+  el.textContent = t("Page {page} / {pages} — les pages tournent toutes les {seconds} s", {
+    page: formatNumber(view.page + 1),
+    pages: formatNumber(view.pages),
+    seconds: formatNumber(PAGE_EVERY / 1000),
+  });
   markSelected();
 }
 
@@ -457,9 +461,9 @@ function votesLine(idea) {
   if (idea.votes === null || idea.votes === undefined || BOARD_PHASES.has(state.workshop.phase)) return null;
   if (state.workshop.phase === "vote" && state.workshop.settings?.reveal_votes === "end") return null; // as the room sees it
   if (state.workshop.settings?.vote_method === "majority_judgment") {
-    return typeof idea.grade === "number" ? h("p", { class: "focus-votes" }, `Mention majoritaire : ${MENTIONS[idea.grade]}`) : null;
+    return typeof idea.grade === "number" ? h("p", { class: "focus-votes" }, t("Mention majoritaire : {grade}", { grade: labels.grades[idea.grade] })) : null;
   }
-  return h("p", { class: "focus-votes" }, `${idea.votes} gommette${idea.votes > 1 ? "s" : ""}`);
+  return h("p", { class: "focus-votes" }, tn("{n} gommette", "{n} gommettes", idea.votes));
 }
 
 function focusIdea(idea) {
@@ -474,7 +478,7 @@ function focusIdea(idea) {
 
 function focusGroup(group, ideas) {
   return h("article", { class: "focus-group", "data-testid": "focus-group", "data-group-id": String(group ? group.id : "") },
-    h("h3", { class: "focus-label" }, group ? group.label : "Groupe"),
+    h("h3", { class: "focus-label" }, group ? group.label : t("Groupe")),
     h("div", { class: "focus-fit" }, h("ul", { class: "focus-cards" }, ...ideas.map((i) => h("li", { class: `present-card note-${i.color || "yellow"}` }, i.text)))));
 }
 
@@ -496,9 +500,9 @@ function fitText(box, inner, min, max) {
 
 function renderHands() {
   const { queue, speaking } = state.hands;
-  const side = (p) => (p.attendance === "remote" ? "à distance" : "en salle");
+  const side = (p) => (p.attendance === "remote" ? t("à distance") : t("en salle"));
   const badge = (p) => h("span", { class: `badge side-${p.attendance === "remote" ? "remote" : "room"}` }, side(p));
-  $("speaking").replaceChildren(...(speaking ? [speaking.name, " ", badge(speaking)] : ["personne"]));
+  $("speaking").replaceChildren(...(speaking ? [speaking.name, " ", badge(speaking)] : [t("personne")]));
   // The whole queue, however long: the list flows in columns and its font shrinks to fit.
   $("queue").replaceChildren(...queue.map((p) => h("li", {}, p.name, " ", badge(p))));
   $("queue").dataset.count = String(queue.length);
@@ -538,7 +542,7 @@ async function loadResults() {
   results.busy = true;
   results.last = Date.now();
   try {
-    const response = await fetch(config.results_url, { credentials: "same-origin", headers: { Accept: "text/html" } });
+    const response = await fetch(config.results_url, { credentials: "same-origin", headers: apiHeaders({ Accept: "text/html" }) });
     if (response.ok) {
       const box = $("view-results");
       box.innerHTML = await response.text();
@@ -590,12 +594,12 @@ function toggleSound() {
   renderSound();
   if (sound.on) {
     sound.ctx = sound.ctx || new AudioContext(); // created on a key press: browsers allow sound from then on
-    feedback("Son de fin du minuteur activé.");
-  } else feedback("Son de fin du minuteur coupé.");
+    feedback(t("Son de fin du minuteur activé."));
+  } else feedback(t("Son de fin du minuteur coupé."));
 }
 
 function renderSound() {
-  $("sound-state").textContent = sound.on ? "activé" : "coupé";
+  $("sound-state").textContent = sound.on ? t("activé") : t("coupé");
   root.dataset.sound = sound.on ? "on" : "off";
 }
 
@@ -640,21 +644,21 @@ async function command(name, payload = {}) {
 const facilitatorKeys = {
   n() {
     const next = ORDER[ORDER.indexOf(state.workshop.phase) + 1];
-    if (!next) return feedback("L’atelier est clos : dernière phase atteinte.");
-    feedback(`Phase suivante : ${PHASES[next]}.`);
+    if (!next) return feedback(t("L’atelier est clos : dernière phase atteinte."));
+    feedback(t("Phase suivante : {phase}.", { phase: labels.phases[next] || next }));
     return command("phase.set", { phase: next });
   },
   t() {
     if (countdown.running()) {
-      feedback("Minuteur arrêté.");
+      feedback(t("Minuteur arrêté."));
       return command("timer.stop");
     }
     const seconds = timerSeconds();
-    feedback(`Minuteur lancé : ${Math.round(seconds / 60)} min.`);
+    feedback(t("Minuteur lancé : {minutes} min.", { minutes: formatNumber(Math.round(seconds / 60)) }));
     return command("timer.start", { seconds });
   },
   s() {
-    feedback("Parole donnée à la personne suivante.");
+    feedback(t("Parole donnée à la personne suivante."));
     return command("hand.next");
   },
 };
@@ -695,7 +699,7 @@ const letters = {
   set(on, save = true) {
     this.on = on;
     if (letterKeys) letterKeys.checked = on;
-    $("letters-state").textContent = on ? "actifs" : "coupés";
+    $("letters-state").textContent = on ? t("actifs") : t("coupés");
     root.dataset.letters = on ? "on" : "off";
     if (save) try { localStorage.setItem(LETTERS, on ? "on" : "off"); } catch { /* storage refused */ }
   },
@@ -714,7 +718,7 @@ document.addEventListener("keydown", (e) => {
   if (e.altKey && e.shiftKey && !e.ctrlKey && !e.metaKey && e.code === "KeyR") {
     e.preventDefault();
     letters.set(!letters.on);
-    return feedback(letters.on ? "Raccourcis d’une lettre activés." : "Raccourcis d’une lettre coupés (Alt+Maj+R pour les rétablir).");
+    return feedback(letters.on ? t("Raccourcis d’une lettre activés.") : t("Raccourcis d’une lettre coupés (Alt+Maj+R pour les rétablir)."));
   }
   if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || typing(e.target)) return;
   if (e.key.length === 1 && !letters.on) return;

@@ -99,7 +99,7 @@ def test_import_the_exported_csv_and_see_the_history(live_server, territory, pag
     page.goto(f"{live_server.url}/roadmaps/{roadmap['id']}/manage")
     page.get_by_label("Fichier CSV").set_input_files(str(path))
     page.get_by_role("button", name="Importer").click()
-    expect(page.locator(".flash-success")).to_contain_text("1 action(s) modifiée(s)")
+    expect(page.locator(".flash-success")).to_contain_text("1 action modifiée")
     page.get_by_role("link", name="Fonds d'amorçage ESS", exact=True).click()
     expect(page.get_by_test_id("action-status")).to_have_text("En cours")
     progress_row = page.get_by_test_id("history-row").and_(page.locator("[data-field='progress']"))

@@ -1,7 +1,6 @@
 """Every page, API answer and export a facilitator can reach names one charset in its Content-Type."""
 
-import re
-
+from tests.unit.crawl_helpers import get_urls
 from tests.unit.roadmap_helpers import make_roadmap, voted_board, write_minutes
 
 
@@ -21,10 +20,7 @@ def test_every_get_route_names_one_charset(app, client, auth, fac, join, facilit
         "vid": 1,
     }
     checked = 0
-    for rule in app.url_map.iter_rules():
-        if "GET" not in rule.methods:
-            continue
-        url = re.sub(r"<(?:[^:>]+:)?([^>]+)>", lambda m: str(values.get(m.group(1), 1)), rule.rule)
+    for _endpoint, url in get_urls(app, values):
         suffixes = ["", "?format=csv", "?format=md", "?format=odt"] if url.endswith("export") else [""]
         for suffix in suffixes:
             response = client.get(url + suffix)

@@ -110,7 +110,7 @@ def test_my_data_delete_from_the_page_and_closed_workshop(client, workshop, fac,
 
     ideas.create_idea(Actor(workshop, participant=me), workshop.columns[0].id, "Une idée à retirer")
     r = client.post(f"/w/{workshop.code}/my-data/delete", data={"delete-confirm": "y"}, follow_redirects=True)
-    assert "1 idée(s) et 0 vote(s) supprimés" in r.get_data(as_text=True)
+    assert "1 idée et 0 vote supprimés" in r.get_data(as_text=True)
     assert db.session.execute(select(Idea.id)).all() == []
     session.set_phase(fac, "closed")
     html = client.get(f"/w/{workshop.code}/my-data").get_data(as_text=True)

@@ -31,22 +31,34 @@ def roadmap(facilitator):
     return roadmap
 
 
+HEADERS = ["Identifiant", "Axe", "Titre", "Description", "Pilote", "Partenaires", "Communes", "Échéance", "Statut",
+           "Avancement", "Jalons", "Sources"]  # fmt: skip
+
+
 def rows_of(text: str) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(text)))
+    """The French export: a byte-order mark, then `;`-separated rows."""
+    assert text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text[1:], newline=""), delimiter=";"))
+
+
+def csv_of(rows: list[list[str]], delimiter: str = ";") -> str:
+    out = io.StringIO()
+    csv.writer(out, delimiter=delimiter).writerows(rows)
+    return out.getvalue()
 
 
 def test_csv_round_trip_updates_status_and_progress_with_history(facilitator, roadmap):
     body, mimetype, _ = export_roadmap(roadmap, facilitator, "csv")
     assert mimetype.startswith("text/csv")
     rows = rows_of(body)
-    assert rows[0] == EXPORT_COLUMNS
+    assert rows[0] == HEADERS
     assert rows[3][2] == '\'=HYPERLINK("x")'  # formulas neutralised
+    assert [r[EXPORT_COLUMNS.index("status")] for r in rows[1:]] == ["Proposée", "Proposée", "Planifiée"]
+    assert rows[2][EXPORT_COLUMNS.index("due")] == "T3 2026"
     rows[1][EXPORT_COLUMNS.index("progress")] = "60"
-    rows[1][EXPORT_COLUMNS.index("status")] = "in_progress"
-    rows[2][EXPORT_COLUMNS.index("status")] = "Réalisée"  # the French label is understood too
-    out = io.StringIO()
-    csv.writer(out).writerows(rows)
-    assert import_csv(facilitator, roadmap.id, out.getvalue().encode()) == {"rows": 3, "updated": 2}
+    rows[1][EXPORT_COLUMNS.index("status")] = "in_progress"  # the code is understood too
+    rows[2][EXPORT_COLUMNS.index("status")] = "Done"  # and the English label
+    assert import_csv(facilitator, roadmap.id, ("\ufeff" + csv_of(rows)).encode()) == {"rows": 3, "updated": 2}
     first, second, third = roadmap.actions
     assert (first.status, first.progress, second.status, third.status) == ("in_progress", 60, "done", "planned")
     assert [(c.field, c.new) for c in first.changes][-2:] == [("status", "in_progress"), ("progress", "60")]
@@ -67,12 +79,11 @@ def test_a_malformed_row_is_named_and_nothing_is_written(facilitator, roadmap, r
     for r in rows[1:]:
         r[EXPORT_COLUMNS.index("progress")] = "10"
     rows[row - 1][EXPORT_COLUMNS.index(column)] = value
-    out = io.StringIO()
-    csv.writer(out).writerows(rows)
     with pytest.raises(Invalid) as err:
-        import_csv(facilitator, roadmap.id, out.getvalue())
+        import_csv(facilitator, roadmap.id, csv_of(rows))
     assert (err.value.extra["row"], err.value.extra["field"]) == (row, field)
-    assert err.value.message.startswith(f"Ligne {row} : {field}") or err.value.message.startswith(f"Ligne {row} : id")
+    label = HEADERS[EXPORT_COLUMNS.index(field)]
+    assert err.value.message.startswith((f"Ligne {row} : « {label} »", f"Ligne {row} : l'identifiant"))
     db.session.expire_all()
     assert [a.progress for a in get_roadmap(roadmap.id, facilitator).actions] == [0, 0, 0]
 
@@ -81,28 +92,26 @@ def test_progress_150_message_matches_the_issue(facilitator, roadmap):
     body, _, _ = export_roadmap(roadmap, facilitator, "csv")
     rows = rows_of(body)
     rows[2][EXPORT_COLUMNS.index("progress")] = "150"
-    out = io.StringIO()
-    csv.writer(out).writerows(rows)
     with pytest.raises(Invalid) as err:
-        import_csv(facilitator, roadmap.id, out.getvalue())
+        import_csv(facilitator, roadmap.id, csv_of(rows))
     assert err.value.to_dict() == {
         "code": "invalid",
-        "message": "Ligne 3 : progress doit être entre 0 et 100",
+        "message": "Ligne 3 : « Avancement » doit être entre 0 et 100.",
         "row": 3,
         "field": "progress",
     }
 
 
-def test_import_refuses_other_columns_and_accepts_semicolons(facilitator, roadmap):
+def test_import_refuses_other_columns_and_accepts_commas_and_the_old_headers(facilitator, roadmap):
     with pytest.raises(Invalid) as err:
         import_csv(facilitator, roadmap.id, "id,status,progress\n1,done,100\n")
     assert err.value.extra == {"row": 1, "field": "header"}
+    assert "manquantes : Axe, Titre" in err.value.message
     body, _, _ = export_roadmap(roadmap, facilitator, "csv")
     rows = rows_of(body)
+    rows[0] = EXPORT_COLUMNS  # the keys (the headers before issue 18) still head the columns
     rows[1][EXPORT_COLUMNS.index("progress")] = "25 %"
-    out = io.StringIO()
-    csv.writer(out, delimiter=";").writerows(rows)
-    assert import_csv(facilitator, roadmap.id, ("\ufeff" + out.getvalue()).encode("utf-8"))["updated"] == 1
+    assert import_csv(facilitator, roadmap.id, csv_of(rows, ",").encode("utf-8"))["updated"] == 1
     assert roadmap.actions[0].progress == 25
 
 
@@ -127,7 +136,7 @@ def test_views_by_city_status_and_timeline(facilitator, roadmap):
     cities = {entry["city"]: [a["title"] for a in entry["actions"]] for entry in views.by_city(data)}
     assert list(cities)[: len(CITIES)] == CITIES
     assert cities["Créteil"] == ["Annuaire ESS"]
-    assert cities[views.WHOLE_TERRITORY] == ["Fonds d'amorçage", '=HYPERLINK("x")']
+    assert cities[str(views.WHOLE_TERRITORY)] == ["Fonds d'amorçage", '=HYPERLINK("x")']
     statuses = {s["status"]: len(s["actions"]) for s in views.by_status(data)}
     assert statuses == {"proposed": 2, "planned": 1, "in_progress": 0, "done": 0, "dropped": 0}
     line = svg_timeline(views.timeline(data, today=date(2026, 5, 1)))

@@ -8,6 +8,8 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -16,7 +18,7 @@ from app.services.core.errors import Conflict, Forbidden, Invalid, NotFound, Una
 from app.services.core.unit_of_work import transaction
 from models import Invitation, UsedNonce, User, db, utcnow
 
-WRONG_LOGIN = "Adresse ou mot de passe incorrect."
+WRONG_LOGIN = lazy_gettext("Adresse ou mot de passe incorrect.")
 MIN_PASSWORD, MAX_PASSWORD = 12, 200
 INVITE_DAYS, RESET_HOURS = 7, 48
 # The most used passwords (French and international lists), compared without case and without the
@@ -40,7 +42,7 @@ def authenticate(email, password) -> User:
     """The active user with this e-mail and password. An unknown e-mail costs the same hash check as a
     known one, so timing tells no account apart. Raises Invalid, Unauthorized."""
     if not isinstance(email, str) or not isinstance(password, str):
-        raise Invalid("« email » et « password » sont obligatoires.")
+        raise Invalid(_("« email » et « password » sont obligatoires."))
     v.clean_chars(email, "email")  # the login form is no JSON body: check here what the API's edge checks
     user = db.session.execute(select(User).filter_by(email=email.strip().lower())).scalar_one_or_none()
     if user is None:
@@ -49,7 +51,7 @@ def authenticate(email, password) -> User:
     if not user.check_password(password):
         raise Unauthorized(WRONG_LOGIN)
     if not user.is_active:
-        raise Unauthorized("Ce compte d'animateur a été désactivé.")
+        raise Unauthorized(_("Ce compte d'animateur a été désactivé."))
     return user
 
 
@@ -64,19 +66,19 @@ def _trivial(text: str) -> bool:
 
 
 def password_problem(password, email: str = "", name: str = "") -> str | None:
-    """Why this password is too weak (French, for the user), or None."""
+    """Why this password is too weak (in the user's language), or None."""
     if not isinstance(password, str) or len(password) < MIN_PASSWORD:
-        return f"Le mot de passe doit faire au moins {MIN_PASSWORD} caractères."
+        return _("Le mot de passe doit faire au moins %(min)s caractères.", min=MIN_PASSWORD)
     if len(password) > MAX_PASSWORD:
-        return f"Le mot de passe doit faire au plus {MAX_PASSWORD} caractères."
+        return _("Le mot de passe doit faire au plus %(max)s caractères.", max=MAX_PASSWORD)
     core = _core(password)
     if _trivial(password.lower()) or _trivial(core):
-        return "Ce mot de passe est trop simple : pas de caractères répétés ou qui se suivent, ni de chiffres seuls."
+        return _("Ce mot de passe est trop simple : pas de caractères répétés ou qui se suivent, ni de chiffres seuls.")
     if core in COMMON_PASSWORDS:
-        return "Ce mot de passe est parmi les plus courants : choisissez-en un moins prévisible."
+        return _("Ce mot de passe est parmi les plus courants : choisissez-en un moins prévisible.")
     personal = {_core(email), _core(email.split("@")[0]), _core(name)} - {""}
     if core in personal:
-        return "Le mot de passe ne doit pas reprendre l'adresse e-mail ou le nom."
+        return _("Le mot de passe ne doit pas reprendre l'adresse e-mail ou le nom.")
     return None
 
 
@@ -84,7 +86,7 @@ def create_facilitator(email: str, name: str, password: str, admin: bool = False
     """Create a facilitator, or reset the name and password of an existing one; (user, created). Raises Invalid."""
     email = v.text(email, "email", max_len=254).lower()
     if "@" not in email:
-        raise Invalid("Adresse e-mail invalide.", field="email")
+        raise Invalid(_("Adresse e-mail invalide."), field="email")
     name = v.text(name, "name", max_len=80)
     problem = password_problem(password, email, name)
     if problem:
@@ -109,7 +111,7 @@ def set_facilitator_active(email: str, active: bool) -> User:
     with transaction():
         user = db.session.execute(select(User).filter_by(email=str(email).strip().lower())).scalar_one_or_none()
         if user is None:
-            raise NotFound("Aucun compte d'animateur ne correspond à cette adresse.")
+            raise NotFound(_("Aucun compte d'animateur ne correspond à cette adresse."))
         if user.active and not active:
             user.credentials_version += 1  # reactivating must not bring the old tokens back
         user.active = active
@@ -119,7 +121,7 @@ def set_facilitator_active(email: str, active: bool) -> User:
 def _email(value) -> str:
     email = v.text(value, "email", max_len=254).lower()
     if "@" not in email or email.startswith("@") or email.endswith("@"):
-        raise Invalid("Adresse e-mail invalide.", field="email")
+        raise Invalid(_("Adresse e-mail invalide."), field="email")
     return email
 
 
@@ -130,9 +132,9 @@ def user_by_email(email) -> User | None:
 def require_admin(user: User | None, what: str) -> User:
     """Raises Unauthorized (no account), Forbidden (not an active admin)."""
     if user is None:
-        raise Unauthorized("Connexion d'administrateur requise.")
+        raise Unauthorized(_("Connexion d'administrateur requise."))
     if not (user.is_active and user.is_admin):
-        raise Forbidden(f"Seuls les administrateurs peuvent {what}.")
+        raise Forbidden(_("Seuls les administrateurs peuvent %(what)s.", what=what))
     return user
 
 
@@ -162,12 +164,12 @@ def _new_link(admin: User | None, purpose: str, email: str, name: str, is_admin:
 def invite_facilitator(admin: User | None, email, name="", is_admin=False) -> tuple[str, Invitation]:
     """An invitation link's token for a new facilitator (valid INVITE_DAYS, once). Raises Unauthorized,
     Forbidden, Invalid, Conflict."""
-    require_admin(admin, "inviter des animateurs")
+    require_admin(admin, _("inviter des animateurs"))
     email = _email(email)
     name = v.text(name, "name", min_len=0, max_len=80, required=False)
     admin_flag = v.boolean(is_admin, "admin")
     if user_by_email(email) is not None:
-        raise Conflict("Un compte existe déjà pour cette adresse : envoyez-lui plutôt un lien de réinitialisation.")
+        raise Conflict(_("Un compte existe déjà pour cette adresse : envoyez-lui plutôt un lien de réinitialisation."))
     with transaction():
         token = _new_link(admin, "invite", email, name, admin_flag, timedelta(days=INVITE_DAYS))
     return token, invitation_for(token)
@@ -176,10 +178,10 @@ def invite_facilitator(admin: User | None, email, name="", is_admin=False) -> tu
 def password_reset_link(admin: User | None, user_id) -> tuple[str, Invitation]:
     """A link that lets the account's owner choose a new password (valid RESET_HOURS, once); the old password
     keeps working until then. Raises Unauthorized, Forbidden, NotFound."""
-    require_admin(admin, "réinitialiser un mot de passe")
+    require_admin(admin, _("réinitialiser un mot de passe"))
     user = db.session.get(User, user_id) if v.is_id(user_id) else None
     if user is None:
-        raise NotFound("Compte inconnu.")
+        raise NotFound(_("Compte inconnu."))
     with transaction():
         token = _new_link(admin, "reset", user.email, user.name, False, timedelta(hours=RESET_HOURS))
     return token, invitation_for(token)
@@ -191,13 +193,13 @@ def invitation_for(token) -> Invitation:
     if isinstance(token, str) and 20 <= len(token) <= 100:
         row = db.session.execute(select(Invitation).filter_by(token_hash=_token_hash(token))).scalar_one_or_none()
     if row is None:
-        raise NotFound("Ce lien d'invitation est inconnu : vérifiez l'adresse ou demandez-en un nouveau.")
+        raise NotFound(_("Ce lien d'invitation est inconnu : vérifiez l'adresse ou demandez-en un nouveau."))
     if row.used_at is not None:
         raise Invalid(
-            "Ce lien a déjà servi (ou un plus récent l'a remplacé) : demandez-en un nouveau à un administrateur."
+            _("Ce lien a déjà servi (ou un plus récent l'a remplacé) : demandez-en un nouveau à un administrateur.")
         )
     if row.expires_at <= utcnow():
-        raise Invalid("Ce lien a expiré : demandez-en un nouveau à un administrateur.")
+        raise Invalid(_("Ce lien a expiré : demandez-en un nouveau à un administrateur."))
     return row
 
 
@@ -220,11 +222,11 @@ def _claim(invitation: Invitation, name: str) -> User:
     user = user_by_email(invitation.email)
     if invitation.purpose == "invite":
         if user is not None:
-            raise Conflict("Un compte existe déjà pour cette adresse : connectez-vous.")
+            raise Conflict(_("Un compte existe déjà pour cette adresse : connectez-vous."))
         user = User(email=invitation.email, name=name, is_admin=invitation.is_admin, password_hash="!", active=True)
         db.session.add(user)
     elif user is None or not user.is_active:
-        raise NotFound("Ce compte n'existe plus ou a été désactivé.")
+        raise NotFound(_("Ce compte n'existe plus ou a été désactivé."))
     invitation.used_at = utcnow()
     return user
 
@@ -232,22 +234,22 @@ def _claim(invitation: Invitation, name: str) -> User:
 def deactivate_account(admin: User | None, user_id, active: bool = False) -> User:
     """An admin deactivates (or reactivates) an account: see set_facilitator_active. Raises Unauthorized,
     Forbidden, NotFound."""
-    require_admin(admin, "désactiver un compte")
+    require_admin(admin, _("désactiver un compte"))
     user = db.session.get(User, user_id) if v.is_id(user_id) else None
     if user is None:
-        raise NotFound("Compte inconnu.")
+        raise NotFound(_("Compte inconnu."))
     if user.id == admin.id and not active:
-        raise Forbidden("Vous ne pouvez pas désactiver votre propre compte.")
+        raise Forbidden(_("Vous ne pouvez pas désactiver votre propre compte."))
     return set_facilitator_active(user.email, active)
 
 
 def list_accounts(admin: User | None) -> list[User]:
-    require_admin(admin, "voir les comptes")
+    require_admin(admin, _("voir les comptes"))
     return list(db.session.execute(select(User).order_by(User.name, User.id)).scalars())
 
 
 def pending_invitations(admin: User | None) -> list[Invitation]:
-    require_admin(admin, "voir les invitations")
+    require_admin(admin, _("voir les invitations"))
     stmt = select(Invitation).where(Invitation.used_at.is_(None), Invitation.expires_at > utcnow())
     return list(db.session.execute(stmt.order_by(Invitation.created_at.desc())).scalars())
 
@@ -260,17 +262,17 @@ def invite_link_cli(email, name="", is_admin=False) -> str:
     """The CLI's invitation (whoever runs it owns the server): the link's path. Raises Invalid, Conflict."""
     email = _email(email)
     if user_by_email(email) is not None:
-        raise Conflict("Un compte existe déjà pour cette adresse.")
+        raise Conflict(_("Un compte existe déjà pour cette adresse."))
     with transaction():
         token = _new_link(None, "invite", email, str(name or "")[:80], bool(is_admin), timedelta(days=INVITE_DAYS))
     return f"/invitation/{token}"
 
 
-NOT_VERIFIED = (
+NOT_VERIFIED = lazy_gettext(
     "Votre fournisseur d'identité n'a pas vérifié votre adresse e-mail : Fabrique ne peut pas vous reconnaître. "
     "Faites-la vérifier auprès de lui, puis reconnectez-vous."
 )
-REPLAYED = "Cette réponse d'identification a déjà servi (nonce rejoué) : recommencez la connexion."
+REPLAYED = lazy_gettext("Cette réponse d'identification a déjà servi (nonce rejoué) : recommencez la connexion.")
 
 
 def oidc_account(claims: dict, nonce: str) -> User:
@@ -279,7 +281,7 @@ def oidc_account(claims: dict, nonce: str) -> User:
     Raises Unauthorized."""
     sub, email = claims.get("sub"), claims.get("email")
     if not isinstance(sub, str) or not sub or not isinstance(email, str) or "@" not in email:
-        raise Unauthorized("Le fournisseur d'identité n'a transmis ni identifiant ni adresse e-mail.")
+        raise Unauthorized(_("Le fournisseur d'identité n'a transmis ni identifiant ni adresse e-mail."))
     if claims.get("email_verified") is not True:
         raise Unauthorized(NOT_VERIFIED)
     with transaction():
@@ -287,9 +289,9 @@ def oidc_account(claims: dict, nonce: str) -> User:
         user = db.session.execute(select(User).filter_by(oidc_subject=sub)).scalar_one_or_none()
         user = user or user_by_email(email) or _invited(email.strip().lower(), _display_name(claims))
         if not user.is_active:
-            raise Unauthorized("Ce compte d'animateur a été désactivé.")
+            raise Unauthorized(_("Ce compte d'animateur a été désactivé."))
         if user.oidc_subject not in (None, sub):
-            raise Unauthorized("Ce compte est déjà lié à une autre identité de votre fournisseur d'identité.")
+            raise Unauthorized(_("Ce compte est déjà lié à une autre identité de votre fournisseur d'identité."))
         user.oidc_subject = sub
     return user
 
@@ -319,7 +321,7 @@ def _invited(email: str, name: str) -> User:
     invitation = db.session.execute(stmt).scalars().first()
     if invitation is None:
         raise Unauthorized(
-            f"Aucun compte d'animateur pour {email} : demandez une invitation à un administrateur de Fabrique."
+            _("Aucun compte d'animateur pour %(email)s : demandez une invitation à un administrateur de Fabrique.", email=email)
         )
     user = _claim(invitation, name or invitation.name or email.split("@")[0])
     user.set_password(secrets.token_urlsafe(32))  # none to know: this account signs in through its provider

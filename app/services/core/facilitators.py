@@ -4,6 +4,8 @@ Only one of its facilitators adds or removes one (app/services/core/guards.py `l
 the last one cannot be removed.
 """
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from sqlalchemy import select
 
 from app.services.core import validation as v
@@ -12,7 +14,7 @@ from app.services.core.guards import require_lead
 from app.services.core.unit_of_work import transaction
 from models import Roadmap, User, Workshop, db
 
-NO_ACCOUNT = (
+NO_ACCOUNT = lazy_gettext(
     "Aucun compte d'animateur actif ne correspond à « {email} » : un administrateur peut inviter cette personne "
     "(page Administration), puis vous l'ajouterez."
 )
@@ -25,15 +27,15 @@ def facilitator_dicts(thing: Workshop | Roadmap) -> list[dict]:
 def add_facilitator(user: User | None, thing: Workshop | Roadmap, email) -> User:
     """Add the active account with this e-mail to `thing`'s facilitators. Raises Unauthorized, Forbidden,
     Invalid, NotFound, Conflict."""
-    require_lead(user, thing, "ajouter un co-animateur")
+    require_lead(user, thing, _("ajouter un co-animateur"))
     address = v.text(email, "email", max_len=254).lower()
     if "@" not in address:
-        raise Invalid("Adresse e-mail invalide.", field="email")
+        raise Invalid(_("Adresse e-mail invalide."), field="email")
     colleague = db.session.execute(select(User).filter_by(email=address)).scalar_one_or_none()
     if colleague is None or not colleague.is_active:
         raise NotFound(NO_ACCOUNT.format(email=address), field="email")
     if thing.is_facilitator(colleague):
-        raise Conflict(f"{colleague.name} anime déjà.", field="email")
+        raise Conflict(_("%(name)s anime déjà.", name=colleague.name), field="email")
     with transaction():
         thing.facilitators.append(colleague)
     return colleague
@@ -42,11 +44,11 @@ def add_facilitator(user: User | None, thing: Workshop | Roadmap, email) -> User
 def remove_facilitator(user: User | None, thing: Workshop | Roadmap, user_id) -> None:
     """Remove a facilitator (oneself included), never the last one. Raises Unauthorized, Forbidden, NotFound,
     Conflict."""
-    require_lead(user, thing, "retirer un co-animateur")
+    require_lead(user, thing, _("retirer un co-animateur"))
     gone = next((f for f in thing.facilitators if v.is_int(user_id) and f.id == user_id), None)
     if gone is None:
-        raise NotFound("Cette personne n'est pas parmi les animateurs.")
+        raise NotFound(_("Cette personne n'est pas parmi les animateurs."))
     if len(thing.facilitators) <= 1:
-        raise Conflict("Impossible de retirer le dernier animateur : ajoutez d'abord un co-animateur.")
+        raise Conflict(_("Impossible de retirer le dernier animateur : ajoutez d'abord un co-animateur."))
     with transaction():
         thing.facilitators.remove(gone)

@@ -8,17 +8,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
+
 from app.services.core.errors import Forbidden, PhaseError, Unauthorized
 
 if TYPE_CHECKING:
     from app.services.core.actors import Actor
     from models import Roadmap, User, Workshop
 
-CLOSED = "L'atelier est clos : il reste en lecture seule tant qu'un animateur ne le rouvre pas."
-NOT_YOURS = {
-    "workshop": "Vous n'animez pas cet atelier : seuls ses animateurs peuvent {what}.",
-    "roadmap": "Vous n'animez pas cette feuille de route : seuls ses animateurs peuvent {what}.",
-}
+CLOSED = lazy_gettext("L'atelier est clos : il reste en lecture seule tant qu'un animateur ne le rouvre pas.")
 
 
 def leads(user: User | None, thing: Workshop | Roadmap) -> bool:
@@ -29,16 +28,17 @@ def leads(user: User | None, thing: Workshop | Roadmap) -> bool:
 def require_lead(user: User | None, thing: Workshop | Roadmap, what: str) -> None:
     """`what` completes « seuls ses animateurs peuvent … ». Raises Unauthorized (no account), Forbidden."""
     if user is None:
-        raise Unauthorized("Connexion d'animateur requise.")
+        raise Unauthorized(_("Connexion d'animateur requise."))
     if not leads(user, thing):
-        kind = "roadmap" if type(thing).__name__ == "Roadmap" else "workshop"
-        raise Forbidden(NOT_YOURS[kind].format(what=what))
+        if type(thing).__name__ == "Roadmap":
+            raise Forbidden(_("Vous n'animez pas cette feuille de route : seuls ses animateurs peuvent %(what)s.", what=what))
+        raise Forbidden(_("Vous n'animez pas cet atelier : seuls ses animateurs peuvent %(what)s.", what=what))
 
 
 def require_facilitator(actor: Actor, what: str) -> None:
     """`what` completes « Seuls les animateurs peuvent … ». Raises Forbidden."""
     if not actor.is_facilitator:
-        raise Forbidden(f"Seuls les animateurs peuvent {what}.")
+        raise Forbidden(_("Seuls les animateurs peuvent %(what)s.", what=what))
 
 
 def require_open(workshop: Workshop) -> None:

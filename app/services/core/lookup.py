@@ -2,6 +2,8 @@
 
 from typing import TypeVar
 
+from flask_babel import gettext as _
+
 from app.services.core import validation as v
 from app.services.core.errors import NotFound
 from models import Group, Idea, Workshop, db
@@ -29,9 +31,9 @@ def owned(
 
 def idea_of(workshop: Workshop, idea_id, field: str | None = "idea_id") -> Idea:
     """An idea of this workshop. Raises Invalid, NotFound."""
-    return owned(Idea, idea_id, workshop.id, "Idée inconnue dans cet atelier.", field=field)
+    return owned(Idea, idea_id, workshop.id, _("Idée inconnue dans cet atelier."), field=field)
 
 
 def group_of(workshop: Workshop, group_id, field: str | None = None) -> Group:
     """A group of ideas of this workshop. Raises Invalid (with a field), NotFound."""
-    return owned(Group, group_id, workshop.id, "Groupe inconnu dans cet atelier.", field=field)
+    return owned(Group, group_id, workshop.id, _("Groupe inconnu dans cet atelier."), field=field)

@@ -8,6 +8,8 @@ import csv
 import io
 import re
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from sqlalchemy import select
 
 from app.services.core import validation as v
@@ -20,7 +22,7 @@ KIND_ORDER = {kind: i for i, kind in enumerate(TERRITORY_KINDS)}
 MAX_CITIES = 300
 MAX_CSV_ROWS = 40_000
 INSEE = re.compile(r"^(?:\d{5}|2[AB]\d{3})$")
-UNKNOWN = (
+UNKNOWN = lazy_gettext(
     "Territoire inconnu : « {name} ». Seul un administrateur peut créer un territoire "
     "(page Administration › Territoires) : demandez-le à l'un d'eux, ou choisissez un territoire existant."
 )
@@ -37,10 +39,10 @@ def is_admin(user: User | None) -> bool:
     return user is not None and bool(user.is_active) and bool(user.is_admin)
 
 
-def require_admin(user: User | None, what: str = "créer un territoire") -> User:
+def require_admin(user: User | None, what: str = lazy_gettext("créer un territoire")) -> User:
     """Raises Forbidden unless `user` is an active admin."""
     if not is_admin(user):
-        raise Forbidden(f"Seuls les administrateurs peuvent {what}.")
+        raise Forbidden(_("Seuls les administrateurs peuvent %(what)s.", what=what))
     return user
 
 
@@ -54,10 +56,10 @@ def resolve_territory(value, user: User | None = None, field: str = "territory",
     if v.is_int(value):
         territory = db.session.get(Territory, value) if v.is_id(value) else None
         if territory is None:
-            raise Invalid("Territoire inconnu.", field=field)
+            raise Invalid(_("Territoire inconnu."), field=field)
         return territory
     if not isinstance(value, str):
-        raise Invalid(f"« {field} » doit être un identifiant ou un nom.", field=field)
+        raise Invalid(_("« %(field)s » doit être un identifiant ou un nom.", field=field), field=field)
     name = v.text(value, field, max_len=120)
     territory = find_territory(name)
     if territory is not None:
@@ -74,7 +76,7 @@ def territory_id(value, field: str = "territory") -> int:
 
 
 def territory_dict(territory: Territory) -> dict:
-    return {**territory.to_dict(), "kind_label": KIND_LABELS.get(territory.kind, territory.kind)}
+    return {**territory.to_dict(), "kind_label": str(KIND_LABELS.get(territory.kind, territory.kind))}
 
 
 def list_territories() -> list[Territory]:
@@ -109,7 +111,7 @@ def create_territory(user: User | None, data: dict, *, trusted: bool = False) ->
     insee = _insee(data.get("insee")) if data.get("insee") not in (None, "") else None
     with transaction():
         if find_territory(name) is not None:
-            raise Conflict(f"Le territoire « {name} » existe déjà.", field="name")
+            raise Conflict(_("Le territoire « %(name)s » existe déjà.", name=name), field="name")
         parent = _parent(data.get("parent"))
         territory = Territory(name=name, kind=kind, parent=parent, cities=_cities(data.get("cities")), insee=insee)
         db.session.add(territory)
@@ -125,7 +127,7 @@ def _insee(value, field: str = "insee") -> str:
         code = f"{value:05d}"
     if not INSEE.match(code):
         raise Invalid(
-            f"« {field} » : code INSEE invalide « {str(value)[:12]} » (5 caractères, ex. 94028).", field=field
+            _("« %(field)s » : code INSEE invalide « %(value)s » (5 caractères, ex. 94028).", field=field, value=str(value)[:12]), field=field
         )
     return code
 
@@ -138,7 +140,7 @@ def _attach_commune(name: str, parent: Territory, insee: str | None = None) -> T
         commune = Territory(name=name, kind="commune", cities=[], insee=insee)
         db.session.add(commune)
     elif commune.kind != "commune":
-        raise Invalid(f"« {name} » est déjà un territoire d'un autre type ({commune.kind}).", field="cities")
+        raise Invalid(_("« %(name)s » est déjà un territoire d'un autre type (%(kind)s).", name=name, kind=commune.kind), field="cities")
     if insee and commune.insee is None:
         commune.insee = insee
     if commune.parent_id is None and commune is not parent:
@@ -160,8 +162,8 @@ def _columns(header: list[str]) -> dict[str, int]:
     missing = [k for k in ("insee", "name") if k not in found]
     if missing:
         raise Invalid(
-            "Colonnes attendues : code INSEE (« insee ») et nom de la commune (« nom »), "
-            "puis facultativement « ept » et « departement ».",
+            _("Colonnes attendues : code INSEE (« insee ») et nom de la commune (« nom »), "
+            "puis facultativement « ept » et « departement »."),
             field="file",
         )
     return found
@@ -176,9 +178,9 @@ def import_communes(raw: bytes | str, default_parent: str | None = None) -> dict
     delimiter = ";" if sample.count(";") >= sample.count(",") else ","
     rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     if not rows:
-        raise Invalid("Fichier vide.", field="file")
+        raise Invalid(_("Fichier vide."), field="file")
     if len(rows) > MAX_CSV_ROWS:
-        raise Invalid(f"Au plus {MAX_CSV_ROWS} lignes par fichier.", field="file")
+        raise Invalid(_("Au plus %(max)s lignes par fichier.", max=MAX_CSV_ROWS), field="file")
     columns = _columns(rows[0])
     created = updated = 0
     with transaction():
@@ -195,7 +197,7 @@ def import_communes(raw: bytes | str, default_parent: str | None = None) -> dict
                 known = known or find_territory(name)
                 _import_commune(name, insee, parent, known)
             except Invalid as exc:
-                raise Invalid(f"Ligne {number} : {exc.message}", field="file", line=number) from None
+                raise Invalid(_("Ligne %(number)s : %(message)s", number=number, message=exc.message), field="file", line=number) from None
             created, updated = created + (known is None), updated + (known is not None)
     return {"rows": created + updated, "created": created, "updated": updated}
 

@@ -10,6 +10,8 @@ atelier A holds no row in atelier B, and the day token is refused there.
 import secrets
 from datetime import date
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from sqlalchemy import func, select
 
 from app.services.core import validation as v
@@ -29,8 +31,8 @@ from app.services.workshop.workshops import CODE_ALPHABET, CODE_LENGTH, hash_tok
 from models import Day, DayPass, Idea, Participant, User, Vote, Workshop, db
 
 DAY_PREFIX = "d."
-FULL = "L'atelier « {title} » est complet : choisissez-en un autre."
-NO_PLACE = "Tous les ateliers de la journée sont complets ou clos : adressez-vous à l'accueil."
+FULL = lazy_gettext("L'atelier « {title} » est complet : choisissez-en un autre.")
+NO_PLACE = lazy_gettext("Tous les ateliers de la journée sont complets ou clos : adressez-vous à l'accueil.")
 
 
 def workshop_token_hash(day_token: str, workshop_code: str) -> str:
@@ -49,12 +51,12 @@ def _programme(value) -> list[dict]:
     if value is None:
         return []
     if not isinstance(value, list) or len(value) > 40:
-        raise Invalid("« programme » doit être une liste d'au plus 40 lignes.", field="programme")
+        raise Invalid(_("« programme » doit être une liste d'au plus 40 lignes."), field="programme")
     out = []
     for item in value:
         item = {"title": item} if isinstance(item, str) else item
         if not isinstance(item, dict):
-            raise Invalid("Chaque ligne du programme est un texte ou {time, title}.", field="programme")
+            raise Invalid(_("Chaque ligne du programme est un texte ou {time, title}."), field="programme")
         time = v.text(item.get("time", ""), "programme.time", min_len=0, max_len=20, required=False)
         out.append({"time": time, "title": v.text(item.get("title"), "programme.title", max_len=200)})
     return out
@@ -73,7 +75,7 @@ def create_day(user: User, data: dict) -> Day:
     title = v.text(data.get("title"), "title", max_len=200)
     day_date = _date(data.get("date"))
     if not day_date:
-        raise Invalid("« date » doit être une date AAAA-MM-JJ, par exemple « 2026-11-21 ».", field="date")
+        raise Invalid(_("« date » doit être une date AAAA-MM-JJ, par exemple « 2026-11-21 »."), field="date")
     location = v.text(data.get("location", ""), "location", min_len=0, max_len=200, required=False)
     territory = resolve_territory(data["territory"], user) if data.get("territory") not in (None, "") else None
     day = Day(code=_unused_code(), title=title, date=day_date, location=location, created_by_id=user.id)
@@ -96,7 +98,7 @@ def day_by_code(code) -> Day:
     """Raises NotFound."""
     day = db.session.execute(select(Day).filter_by(code=normalize_code(code or ""))).scalar_one_or_none()
     if day is None:
-        raise NotFound("Aucune journée ne correspond à ce code.")
+        raise NotFound(_("Aucune journée ne correspond à ce code."))
     return day
 
 
@@ -135,7 +137,7 @@ def day_overview(user: User, day_id) -> dict:
     """Every workshop's state for the day's facilitators: phase, people, ideas, votes, facilitators,
     restitution sent. Counts only: no idea text crosses from one atelier to the day. Raises NotFound, Forbidden."""
     day = day_by_id(day_id)
-    require_day_lead(user, day, "voir l'état des ateliers")
+    require_day_lead(user, day, _("voir l'état des ateliers"))
     workshops = workshops_of(day)
     ids = [w.id for w in workshops]
     people = people_in(ids)
@@ -201,10 +203,10 @@ def _target(day: Day, wanted) -> Workshop:
     workshops = [w for w in workshops_of(day) if w.day_role == "atelier"]
     if wanted not in (None, ""):
         if not isinstance(wanted, str):
-            raise Invalid("« workshop » doit être le code d'un atelier de la journée.", field="workshop")
+            raise Invalid(_("« workshop » doit être le code d'un atelier de la journée."), field="workshop")
         chosen = next((w for w in workshops_of(day) if w.code == normalize_code(wanted)), None)
         if chosen is None:
-            raise NotFound("Cet atelier ne fait pas partie de la journée.", field="workshop")
+            raise NotFound(_("Cet atelier ne fait pas partie de la journée."), field="workshop")
         return _with_place(chosen)
     people = people_in([w.id for w in workshops])
     candidates = [w for w in workshops if w.phase != "closed" and places_left(w, people.get(w.id, 0)) != 0]
@@ -241,10 +243,10 @@ def _enter(person: DayPass, token: str, workshop: Workshop) -> Participant:
 def pass_for_token(token) -> DayPass:
     """Raises Unauthorized."""
     if not is_day_token(token) or len(token) > 200:
-        raise Unauthorized("Jeton de journée manquant ou invalide : rejoignez la journée avec son code.")
+        raise Unauthorized(_("Jeton de journée manquant ou invalide : rejoignez la journée avec son code."))
     person = db.session.execute(select(DayPass).filter_by(token_hash=hash_token(token))).scalar_one_or_none()
     if person is None:
-        raise Unauthorized("Jeton de journée inconnu : rejoignez la journée à nouveau.")
+        raise Unauthorized(_("Jeton de journée inconnu : rejoignez la journée à nouveau."))
     return person
 
 
@@ -255,20 +257,20 @@ def move(code, token, data: dict) -> tuple[Participant, Workshop]:
     day = day_by_code(code)
     person = pass_for_token(token)
     if person.day_id != day.id:
-        raise Forbidden("Ce jeton vient d'une autre journée.")
+        raise Forbidden(_("Ce jeton vient d'une autre journée."))
     v.mapping(data)
     wanted = data.get("workshop") or ""
     with transaction():
         plenary = plenary_of(day)
         target = plenary if wanted in ("", "plenary") else _target(day, wanted)
         if target is None:
-            raise NotFound("Cette journée n'a pas de plénière.")
+            raise NotFound(_("Cette journée n'a pas de plénière."))
         mine = _rows_of(person)
         here = next((p for p, w in mine if w.id == target.id), None)
         if here is not None:
             return here, target
         if target.day_role == "atelier" and any(w.day_role == "atelier" for _p, w in mine):
-            raise Forbidden("Vous participez déjà à un atelier de la journée : seule la plénière reste à rejoindre.")
+            raise Forbidden(_("Vous participez déjà à un atelier de la journée : seule la plénière reste à rejoindre."))
         if target.day_role == "plenary":
             target = _locked(target.id)
             require_open(target)
@@ -292,7 +294,7 @@ def my_day(code, token) -> dict:
     day = day_by_code(code)
     person = pass_for_token(token)
     if person.day_id != day.id:
-        raise Forbidden("Ce jeton vient d'une autre journée.")
+        raise Forbidden(_("Ce jeton vient d'une autre journée."))
     entered = [{"code": w.code, "title": w.title, "role": w.day_role} for _p, w in _rows_of(person)]
     return dict(public_day(day), me={"name": person.name, "workshops": entered})
 

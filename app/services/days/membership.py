@@ -1,6 +1,7 @@
 """Which day a workshop belongs to, and as what. Imports nothing from the workshop services, so that
 `workshops.create_workshop` can call it inside its own transaction."""
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.services.core import validation as v
@@ -8,7 +9,6 @@ from app.services.core.errors import Conflict, Forbidden, Invalid, NotFound
 from models import DAY_ROLES, Day, Participant, User, Workshop, db
 
 DAY_KEYS = ("day_id", "role", "capacity")
-NOT_YOURS = "Vous n'animez pas cette journée : seuls ses animateurs peuvent {what}."
 
 
 def leads_day(user: User | None, day: Day) -> bool:
@@ -18,14 +18,14 @@ def leads_day(user: User | None, day: Day) -> bool:
 def require_day_lead(user: User | None, day: Day, what: str) -> None:
     """Raises Forbidden."""
     if not leads_day(user, day):
-        raise Forbidden(NOT_YOURS.format(what=what))
+        raise Forbidden(_("Vous n'animez pas cette journée : seuls ses animateurs peuvent %(what)s.", what=what))
 
 
 def day_by_id(day_id) -> Day:
     """Raises NotFound."""
     day = db.session.get(Day, day_id) if v.is_id(day_id) else None
     if day is None:
-        raise NotFound("Aucune journée ne porte cet identifiant.")
+        raise NotFound(_("Aucune journée ne porte cet identifiant."))
     return day
 
 
@@ -35,13 +35,13 @@ def attach_new_workshop(user: User, workshop: Workshop, data: dict) -> None:
     if data.get("day_id") is None:
         for key in ("role", "capacity"):
             if data.get(key) is not None:
-                raise Invalid(f"« {key} » ne vaut que pour un atelier d'une journée (« day_id »).", field=key)
+                raise Invalid(_("« %(key)s » ne vaut que pour un atelier d'une journée (« day_id »).", key=key), field=key)
         return
     day = day_by_id(v.ident(data["day_id"], "day_id"))
-    require_day_lead(user, day, "y ajouter un atelier")
+    require_day_lead(user, day, _("y ajouter un atelier"))
     role = v.choice(data.get("role") or "atelier", "role", DAY_ROLES)
     if role == "plenary" and plenary_of(day) is not None:
-        raise Conflict("Cette journée a déjà sa plénière.", field="role")
+        raise Conflict(_("Cette journée a déjà sa plénière."), field="role")
     workshop.day_id, workshop.day_role = day.id, role
     if data.get("capacity") is not None:
         workshop.capacity = v.integer(data["capacity"], "capacity", lo=1, hi=10000)

@@ -9,9 +9,10 @@ by someone who leads that workshop or that day.
 from collections import Counter
 from datetime import UTC, datetime, time
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app.lib.themes import THEMES
+from app.lib.themes import theme_label
 from app.services.core import validation as v
 from app.services.core.errors import Conflict, Forbidden, Invalid, NotFound
 from app.services.core.guards import leads
@@ -29,9 +30,9 @@ def _process(process_id, user: User) -> Demarche:
     """Raises NotFound, Forbidden."""
     process = db.session.get(Demarche, process_id) if v.is_id(process_id) else None
     if process is None:
-        raise NotFound("Aucune démarche ne porte cet identifiant.")
+        raise NotFound(_("Aucune démarche ne porte cet identifiant."))
     if not (getattr(user, "is_active", False) and process.created_by_id == user.id):
-        raise Forbidden("Seule l'équipe qui anime cette démarche peut la consulter ou la compléter.")
+        raise Forbidden(_("Seule l'équipe qui anime cette démarche peut la consulter ou la compléter."))
     return process
 
 
@@ -44,9 +45,9 @@ def create_process(user: User, data: dict) -> Demarche:
     if data.get("roadmap_id") is not None:
         roadmap = db.session.get(Roadmap, v.ident(data["roadmap_id"], "roadmap_id"))
         if roadmap is None:
-            raise NotFound("Feuille de route introuvable.", field="roadmap_id")
+            raise NotFound(_("Feuille de route introuvable."), field="roadmap_id")
         if not leads(user, roadmap):
-            raise Forbidden("Vous n'animez pas cette feuille de route.", field="roadmap_id")
+            raise Forbidden(_("Vous n'animez pas cette feuille de route."), field="roadmap_id")
         roadmap_id = roadmap.id
     description = v.text(data.get("description", ""), "description", min_len=0, max_len=2000, required=False)
     process = Demarche(title=title, territory=territory, roadmap_id=roadmap_id, description=description)
@@ -62,23 +63,23 @@ def add_session(user: User, process_id, data: dict) -> DemarcheSession:
     process = _process(process_id, user)
     v.mapping(data)
     if (data.get("workshop_code") is None) == (data.get("day_id") is None):
-        raise Invalid("Donnez exactement l'un de : workshop_code, day_id.", field="workshop_code")
+        raise Invalid(_("Donnez exactement l'un de : workshop_code, day_id."), field="workshop_code")
     session = DemarcheSession(position=len(process.sessions) + 1)
     if data.get("day_id") is not None:
         day = day_by_id(v.ident(data["day_id"], "day_id"))
-        require_day_lead(user, day, "l'ajouter à une démarche")
+        require_day_lead(user, day, _("l'ajouter à une démarche"))
         session.day_id = day.id
     else:
         if not isinstance(data["workshop_code"], str):
-            raise Invalid("« workshop_code » doit être un code d'atelier.", field="workshop_code")
+            raise Invalid(_("« workshop_code » doit être un code d'atelier."), field="workshop_code")
         workshop = get_workshop(data["workshop_code"])
         if not leads(user, workshop):
-            raise Forbidden("Vous n'animez pas cet atelier : seuls ses animateurs peuvent l'ajouter à une démarche.")
+            raise Forbidden(_("Vous n'animez pas cet atelier : seuls ses animateurs peuvent l'ajouter à une démarche."))
         session.workshop_id = workshop.id
     if any((s.workshop_id, s.day_id) == (session.workshop_id, session.day_id) for s in process.sessions):
-        raise Conflict("Cette séance fait déjà partie de la démarche.")
+        raise Conflict(_("Cette séance fait déjà partie de la démarche."))
     if len(process.sessions) >= MAX_SESSIONS:
-        raise Conflict(f"Une démarche compte au plus {MAX_SESSIONS} séances.")
+        raise Conflict(_("Une démarche compte au plus %(max)s séances.", max=MAX_SESSIONS))
     with transaction():
         process.sessions.append(session)
     return session
@@ -152,7 +153,7 @@ def _session_view(process: Demarche, session: DemarcheSession, cities: list[str]
         "remote": sum(p.attendance == "remote" for p in people),
         "organisations": dict(sorted(orgs.items())),
         "communes": _communes(workshops, cities, day.location if day else ""),
-        "themes": sorted({THEMES.get(w.theme, {}).get("label", w.theme) for w in workshops}),
+        "themes": sorted({theme_label(w.theme) for w in workshops}),
     }
 
 

@@ -7,6 +7,7 @@ private brainstorm idea, a hidden or pending one, or a tally still hidden (`reve
 the copies carry no author, so anonymity follows the ideas.
 """
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.services.core.actors import Actor
@@ -110,9 +111,9 @@ def request_restitution(user: User, code: str, day: Day) -> dict:
     """A facilitator of the atelier (or of its day) sends its card now. Raises NotFound, Forbidden, Conflict."""
     workshop = get_workshop(code)
     if workshop.day_id != day.id or workshop.day_role != "atelier":
-        raise Conflict("Cet atelier n'est pas un atelier de cette journée : rien à restituer.", field="workshop")
+        raise Conflict(_("Cet atelier n'est pas un atelier de cette journée : rien à restituer."), field="workshop")
     if not (leads(user, workshop) or leads_day(user, db.session.get(Day, workshop.day_id))):
-        raise Forbidden("Seuls les animateurs de cet atelier ou de la journée peuvent en faire la restitution.")
+        raise Forbidden(_("Seuls les animateurs de cet atelier ou de la journée peuvent en faire la restitution."))
     with transaction():
         workshop = db.session.execute(
             select(Workshop)
@@ -151,4 +152,4 @@ def require_reader(user: User | None, day: Day) -> None:
     """A facilitator of the day or of its plenary. Raises Forbidden."""
     plenary = plenary_of(day)
     if not (leads_day(user, day) or (plenary is not None and leads(user, plenary))):
-        raise Forbidden("Seuls les animateurs de la journée et de la plénière voient la restitution.")
+        raise Forbidden(_("Seuls les animateurs de la journée et de la plénière voient la restitution."))

@@ -7,16 +7,18 @@ Everyone reads them live. Writing:
 A closed workshop's minutes are frozen for everyone (PhaseError, from the guards).
 """
 
+from flask_babel import lazy_gettext
+
 from app.services.core.actors import Actor
 from app.services.core.errors import Forbidden
 from app.services.workshop.participants import minutes_permissions
 from models import Workshop
 
-LOCKED = "Le compte rendu est verrouillé par l'animation : vous pouvez le lire, pas le modifier."
-SCRIBES_ONLY = (
+LOCKED = lazy_gettext("Le compte rendu est verrouillé par l'animation : vous pouvez le lire, pas le modifier.")
+SCRIBES_ONLY = lazy_gettext(
     "Seuls l'animation et les secrétaires de séance désignés écrivent ce compte rendu : vous pouvez le lire en direct."
 )
-NOBODY = "Ce lien ne peut pas modifier le compte rendu."
+NOBODY = lazy_gettext("Ce lien ne peut pas modifier le compte rendu.")
 
 
 def refusal(workshop: Workshop, actor: Actor) -> str | None:

@@ -7,23 +7,26 @@ name, so nobody shows a cursor in somebody else's name ("Animation"…).
 import base64
 import binascii
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
+
 from app.lib import awareness
 from app.services.core.actors import Actor
 from app.services.core.errors import Forbidden, Invalid, TooLarge
 
 MAX_AWARENESS_BYTES = 8 * 1024
 MAX_ENCODED = (MAX_AWARENESS_BYTES * 4) // 3 + 4
-NOT_READABLE = "« update » doit être une mise à jour de présence (awareness) encodée en base64."
+NOT_READABLE = lazy_gettext("« update » doit être une mise à jour de présence (awareness) encodée en base64.")
 
 
 def relay_awareness(actor: Actor, value) -> str:
     """The base64 update to relay to the workshop's other sockets. Raises Forbidden, Invalid, TooLarge."""
     if actor.participant is None and not actor.is_facilitator:
-        raise Forbidden("Ce lien ne participe pas au compte rendu.")
+        raise Forbidden(_("Ce lien ne participe pas au compte rendu."))
     if not isinstance(value, str) or not value:
         raise Invalid(NOT_READABLE, field="update")
     if len(value) > MAX_ENCODED:
-        raise TooLarge(f"Mise à jour de présence trop volumineuse (max {MAX_AWARENESS_BYTES // 1024} Ko).")
+        raise TooLarge(_("Mise à jour de présence trop volumineuse (max %(max)s Ko).", max=MAX_AWARENESS_BYTES // 1024))
     try:
         entries = awareness.decode(base64.b64decode(value, validate=True))
     except (binascii.Error, ValueError):

@@ -13,6 +13,8 @@ edit, it can be undone by restoring the version taken just before it.
 
 from datetime import timedelta
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from sqlalchemy import func, select
 
 from app.lib.timezone import local, zone_name_of
@@ -31,14 +33,15 @@ AUTO_EVERY = timedelta(minutes=5)
 BIG_ERASE = 200  # characters: an edit erasing more than this, or half the text, is preceded by a version
 KEEP = 500  # versions per workshop: past that the oldest automatic ones go (a paste-and-erase loop stays bounded)
 PRUNABLE = ("auto", "erase")
+# Written in the language of whoever's action takes the version (a version's label is stored).
 LABELS = {
-    "auto": "Sauvegarde automatique",
-    "erase": "Avant un effacement important",
-    "restore": "Avant la restauration de « {label} »",
-    "manual": "Version enregistrée",
-    "close": "Clôture de l'atelier",
+    "auto": lazy_gettext("Sauvegarde automatique"),
+    "erase": lazy_gettext("Avant un effacement important"),
+    "restore": lazy_gettext("Avant la restauration de « {label} »"),
+    "manual": lazy_gettext("Version enregistrée"),
+    "close": lazy_gettext("Clôture de l'atelier"),
 }
-UNKNOWN = "Version inconnue pour ce compte rendu."
+UNKNOWN = lazy_gettext("Version inconnue pour ce compte rendu.")
 
 
 def author_of(actor: Actor) -> str:
@@ -110,7 +113,7 @@ def _on_phase(workshop: Workshop, previous: str, phase: str) -> None:
             minutes_edited(workshop.id, document.b64encode(update))
         take_version(workshop, str(loaded.text), "close")
         return
-    label = f"Passage à la phase « {PHASE_NAMES.get(phase, phase)} »"
+    label = _("Passage à la phase « %(phase)s »", phase=PHASE_NAMES.get(phase, phase))
     take_version(workshop, str(loaded.text), "phase", label=label)
 
 
@@ -170,7 +173,7 @@ def restore_version(actor: Actor, version_id: int, client_id: str | None = None)
     """Make the minutes the version's text again, as a new edit relayed to everyone → {restored, version, saved}
     (`saved`: the version taken just before, holding what was replaced; None when nothing changed).
     Raises Forbidden, NotFound, PhaseError."""
-    require_facilitator(actor, "restaurer une version du compte rendu")
+    require_facilitator(actor, _("restaurer une version du compte rendu"))
 
     def apply(workshop: Workshop) -> dict:
         require_open(workshop)

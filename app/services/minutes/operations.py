@@ -5,6 +5,8 @@
 import base64
 import binascii
 
+from flask_babel import format_decimal, lazy_gettext
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.lib.formats import MIMETYPES
@@ -28,7 +30,7 @@ MAX_CHARS = 200_000
 # The whole document, encoded (its text, what was deleted, who wrote what): a 200,000-character text typed
 # word by word at scattered places measured ~6.6 bytes per character, sequential typing ~2.2.
 MAX_STATE_BYTES = 2 * 1024 * 1024
-TALLIES_HIDDEN = (
+TALLIES_HIDDEN = lazy_gettext(
     "Les résultats restent cachés aux participants jusqu'à la fin du vote (réglage « révéler à la fin ») : "
     "insérez-les dans le compte rendu une fois le vote terminé."
 )
@@ -48,7 +50,7 @@ def action_at(workshop: Workshop, line: int) -> dict:
     for action in register(workshop)["actions"]:
         if action["line"] == line:
             return action
-    raise NotFound(f"Aucune action à la ligne {line} du compte rendu.")
+    raise NotFound(_("Aucune action à la ligne %(line)s du compte rendu.", line=line))
 
 
 def minutes_markdown_html(actor: Actor) -> dict:
@@ -96,13 +98,13 @@ def sync_minutes(actor: Actor) -> dict:
 def decode_update(value) -> bytes:
     """The raw bytes of a base64 update. Raises Invalid, TooLarge."""
     if not isinstance(value, str) or not value:
-        raise Invalid("« update » doit être une mise à jour Yjs encodée en base64.", field="update")
+        raise Invalid(_("« update » doit être une mise à jour Yjs encodée en base64."), field="update")
     if len(value) > (MAX_UPDATE_BYTES * 4) // 3 + 4:
-        raise TooLarge(f"Modification trop volumineuse (max {MAX_UPDATE_BYTES // 1024} Ko).", field="update")
+        raise TooLarge(_("Modification trop volumineuse (max %(max)s Ko).", max=MAX_UPDATE_BYTES // 1024), field="update")
     try:
         return base64.b64decode(value, validate=True)
     except (binascii.Error, ValueError):
-        raise Invalid("« update » n'est pas du base64 valide.", field="update") from None
+        raise Invalid(_("« update » n'est pas du base64 valide."), field="update") from None
 
 
 def _apply_checked(loaded: Loaded, update: bytes) -> bool:
@@ -117,21 +119,21 @@ def _apply_checked(loaded: Loaded, update: bytes) -> bool:
     except BaseException as exc:
         # pyo3 reports a Rust panic as PanicException, a BaseException; let gevent's own exits through.
         if isinstance(exc, Exception) or type(exc).__name__ == "PanicException":
-            raise Invalid("Mise à jour Yjs illisible.", field="update") from None
+            raise Invalid(_("Mise à jour Yjs illisible."), field="update") from None
         raise
     finally:
         text.unobserve(subscription)
     if roots != {ROOT}:
-        raise Invalid(f"Seul le texte « {ROOT} » peut être modifié.", field="update")
+        raise Invalid(_("Seul le texte « %(root)s » peut être modifié.", root=ROOT), field="update")
     if not all(_plain(change) for change in changes):
-        raise Invalid("Le compte rendu est du texte brut : ni mise en forme ni objet incorporé.", field="update")
+        raise Invalid(_("Le compte rendu est du texte brut : ni mise en forme ni objet incorporé."), field="update")
     after = len(str(text))
     if after > MAX_CHARS and after > before:
-        raise TooLarge(f"Le compte rendu dépasserait {MAX_CHARS:,} caractères.".replace(",", " "))
+        raise TooLarge(_("Le compte rendu dépasserait %(max)s caractères.", max=format_decimal(MAX_CHARS)))
     added = loaded.doc.get_state() != state  # new items (deleting adds none)
     if added and len(loaded.doc.get_update()) > MAX_STATE_BYTES:
-        limit = f"{MAX_STATE_BYTES / 2**20:.2f}".rstrip("0").rstrip(".").replace(".", ",")
-        raise TooLarge(f"Le compte rendu dépasserait {limit} Mo avec l'historique de ses modifications.")
+        limit = format_decimal(round(MAX_STATE_BYTES / 2**20, 2))
+        raise TooLarge(_("Le compte rendu dépasserait %(limit)s Mo avec l'historique de ses modifications.", limit=limit))
     return added or bool(changes)
 
 
@@ -163,7 +165,7 @@ def apply_update(actor: Actor, value, client_id: str | None = None) -> dict:
 def insert_results(actor: Actor, client_id: str | None = None) -> dict:
     """Append the vote ranking, as every participant may see it, to the minutes → {update} (relayed after commit).
     Raises Forbidden, PhaseError (also while tallies are hidden from participants), TooLarge."""
-    require_facilitator(actor, "insérer les résultats du vote")
+    require_facilitator(actor, _("insérer les résultats du vote"))
 
     def apply(workshop: Workshop) -> dict:
         require_open(workshop)
@@ -177,7 +179,7 @@ def insert_results(actor: Actor, client_id: str | None = None) -> dict:
         table = results_markdown(rows, zone_name=zone_name_of(workshop.settings), majority=mj)
         loaded.text.insert(len(loaded.text), table)
         if len(str(loaded.text)) > MAX_CHARS:
-            raise TooLarge("Le compte rendu est trop long pour y ajouter les résultats.")
+            raise TooLarge(_("Le compte rendu est trop long pour y ajouter les résultats."))
         update = b64encode(loaded.doc.get_update(before))
         document.persist(workshop.id, loaded, loaded.doc.get_update(before))
         minutes_edited(workshop.id, update)  # relayed to every editor after commit
@@ -197,7 +199,7 @@ def export_minutes(actor: Actor, fmt: str) -> tuple[str | bytes, str, str]:
     """(body, mimetype, filename): the minutes followed by their register, as Markdown, ODT or, for `html`,
     the sanitised HTML that the blueprint's printable page wraps. Raises Invalid."""
     if fmt not in EXPORTS:
-        raise Invalid("« format » doit valoir md, html ou odt.", field="format")
+        raise Invalid(_("« format » doit valoir md, html ou odt."), field="format")
     workshop = actor.workshop
     text = fill_attendance(current_text(workshop), workshop)  # who really came, as of now
     source = text + register_markdown(extract_register(text))

@@ -6,6 +6,8 @@ stop showing it. Each act is itself logged as an event that carries ids and
 counts, never a name.
 """
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from sqlalchemy import delete, select
 
 from app.services.core.actors import Actor
@@ -21,7 +23,7 @@ from app.services.workshop.session import hands_of, leave_queue
 from app.services.workshop.tallies import record_tallies
 from models import Idea, Participant, Vote, Workshop, db, utcnow
 
-MINUTES_NOTE = (
+MINUTES_NOTE = lazy_gettext(
     "Le compte rendu est un texte collectif rédigé par le groupe : il n'est rattaché à aucun participant "
     "et n'est donc pas inclus ici. Demandez à l'animateur de corriger un passage qui vous concerne."
 )
@@ -31,10 +33,10 @@ def target_participant(actor: Actor, participant_id=None) -> Participant:
     """Oneself, or (facilitators only) a participant of the workshop by id. Raises Forbidden, Invalid, NotFound."""
     if participant_id is None:
         if actor.participant is None:
-            raise Forbidden("Cette action concerne un participant : indiquez son identifiant.")
+            raise Forbidden(_("Cette action concerne un participant : indiquez son identifiant."))
         return actor.participant
-    require_facilitator(actor, "agir pour le compte d'un participant")
-    missing = "Participant inconnu dans cet atelier."
+    require_facilitator(actor, _("agir pour le compte d'un participant"))
+    missing = _("Participant inconnu dans cet atelier.")
     return owned(Participant, participant_id, actor.workshop.id, missing, field="participant_id")
 
 
@@ -65,8 +67,8 @@ def export_participant(actor: Actor, participant_id=None) -> dict:
             "speaking": (hands["speaking"] or {}).get("id") == participant.id,
             "turns_taken": sum(1 for t in hands["turns"] if t.get("id") == participant.id),
         },
-        "minutes": MINUTES_NOTE,
-        "not_kept": "Ni adresse IP, ni adresse e-mail, ni mot de passe. Le jeton de connexion n'est gardé que haché.",
+        "minutes": str(MINUTES_NOTE),
+        "not_kept": _("Ni adresse IP, ni adresse e-mail, ni mot de passe. Le jeton de connexion n'est gardé que haché."),
     }
 
 

@@ -6,6 +6,8 @@ roadmap, its pages and exports, and its ideas return to « not promoted » unles
 
 from collections import defaultdict
 
+from flask_babel import gettext as _
+
 from app.services.core.errors import Invalid
 from app.services.core.unit_of_work import record, transaction
 from app.services.roadmaps.marks import promoted_actions
@@ -18,7 +20,7 @@ from models import Action, ActionSource, Idea, User, Workshop, db, utcnow
 def delete_action(user: User | None, roadmap_id, action_id) -> Action:
     """Delete an action (its history keeps the deletion). Raises Unauthorized, NotFound, Forbidden;
     emits idea.updated (with its `action` now) on each board whose idea it held."""
-    roadmap = led_roadmap(roadmap_id, user, "supprimer ses actions")
+    roadmap = led_roadmap(roadmap_id, user, _("supprimer ses actions"))
     action = get_action(roadmap, action_id)
     with transaction():
         _retire(action, user, "deleted", action.title)
@@ -29,11 +31,11 @@ def delete_action(user: User | None, roadmap_id, action_id) -> Action:
 def merge_actions(user: User | None, roadmap_id, action_id, into_id) -> Action:
     """Merge action `action_id` into `into_id`: its sources join the other (each once, with its history row);
     it is retired, naming where it went. Raises Unauthorized, NotFound, Forbidden, Invalid; emits idea.updated."""
-    roadmap = led_roadmap(roadmap_id, user, "fusionner ses actions")
+    roadmap = led_roadmap(roadmap_id, user, _("fusionner ses actions"))
     action = get_action(roadmap, action_id)
     target = get_action(roadmap, into_id)
     if target.id == action.id:
-        raise Invalid("Choisissez une autre action que celle-ci.", field="into")
+        raise Invalid(_("Choisissez une autre action que celle-ci."), field="into")
     with transaction():
         known = {(s.kind, s.workshop_id, s.idea_id, s.line) for s in target.sources}
         log_change(target, user, "merged", "", action.title)
@@ -65,7 +67,10 @@ def _copy_source(target: Action, source: ActionSource, user: User | None) -> Non
     )
     target.sources.append(copy)
     code = source.workshop.code
-    where = f"compte rendu, ligne {source.line}" if source.kind == "minutes" else f"idée n° {source.idea_id}"
+    if source.kind == "minutes":
+        where = _("compte rendu, ligne %(line)s", line=source.line)
+    else:
+        where = _("idée n° %(id)s", id=source.idea_id)
     log_change(target, user, "source", "", f"{code} : {where}")
 
 

@@ -6,6 +6,8 @@ Everyone sees published roadmaps; an unpublished one answers « not found » to 
 to the other facilitators.
 """
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from sqlalchemy import or_, select
 
 from app.lib.timezone import local
@@ -28,7 +30,7 @@ TRACKED = ("title", "axis", "description", "lead", "partners", "cities", "due", 
 def require_user(user: User | None) -> User:
     """A logged-in account (creating a roadmap needs no more). Raises Unauthorized."""
     if user is None:
-        raise Unauthorized("Connexion d'animateur requise.")
+        raise Unauthorized(_("Connexion d'animateur requise."))
     return user
 
 
@@ -48,13 +50,13 @@ def get_roadmap(roadmap_id, user: User | None = None) -> Roadmap:
     Forbidden (an unpublished one for a facilitator who does not lead it)."""
     roadmap = db.session.get(Roadmap, roadmap_id) if v.is_id(roadmap_id) else None
     if roadmap is None or (not roadmap.published and user is None):
-        raise NotFound("Feuille de route introuvable.")
+        raise NotFound(_("Feuille de route introuvable."))
     if not roadmap.published:
-        require_lead(user, roadmap, "la consulter avant sa publication")
+        require_lead(user, roadmap, _("la consulter avant sa publication"))
     return roadmap
 
 
-def led_roadmap(roadmap_id, user: User | None, what: str = "la modifier") -> Roadmap:
+def led_roadmap(roadmap_id, user: User | None, what: str = lazy_gettext("la modifier")) -> Roadmap:
     """The roadmap, if `user` is one of its facilitators. Raises Unauthorized, NotFound, Forbidden."""
     require_user(user)
     roadmap = get_roadmap(roadmap_id, user)
@@ -64,9 +66,9 @@ def led_roadmap(roadmap_id, user: User | None, what: str = "la modifier") -> Roa
 
 def get_action(roadmap: Roadmap, action_id, *, retired: bool = False) -> Action:
     """An action of the roadmap; a deleted or merged one only with `retired` (its history). Raises NotFound."""
-    action = owned(Action, action_id, roadmap.id, "Action introuvable dans cette feuille de route.", owner="roadmap_id")
+    action = owned(Action, action_id, roadmap.id, _("Action introuvable dans cette feuille de route."), owner="roadmap_id")
     if action.deleted_at is not None and not retired:
-        raise NotFound("Cette action a été supprimée de la feuille de route.")
+        raise NotFound(_("Cette action a été supprimée de la feuille de route."))
     return action
 
 
@@ -75,7 +77,7 @@ def axis_of(roadmap: Roadmap, axis_id, field: str = "axis_id") -> Axis:
     for axis in roadmap.axes:
         if v.is_int(axis_id) and axis.id == axis_id:
             return axis
-    raise Invalid(f"« {field} » : axe inconnu dans cette feuille de route.", field=field)
+    raise Invalid(_("« %(field)s » : axe inconnu dans cette feuille de route.", field=field), field=field)
 
 
 def create_roadmap(user: User | None, data: dict) -> Roadmap:
@@ -100,14 +102,14 @@ def create_roadmap(user: User | None, data: dict) -> Roadmap:
 def _territory(value, user: User) -> Territory:
     """An existing territory, or a new one named by an admin. Raises Invalid."""
     if value in (None, ""):
-        raise Invalid("« territory » est obligatoire.", field="territory")
+        raise Invalid(_("« territory » est obligatoire."), field="territory")
     return resolve_territory(value, user)
 
 
 def _axis_titles(value) -> list[str]:
     titles = v.string_list(value, "axes", max_items=MAX_AXES, max_len=200)
     if not titles:
-        raise Invalid("Il faut au moins un axe.", field="axes")
+        raise Invalid(_("Il faut au moins un axe."), field="axes")
     return titles
 
 
@@ -137,7 +139,7 @@ def _replace_axes(roadmap: Roadmap, titles: list[str]) -> None:
 
     def busy(axis: Axis) -> str | None:
         if any(a.axis_id == axis.id for a in roadmap.actions):
-            return f"L'axe « {axis.title} » contient des actions : déplacez-les d'abord."
+            return _("L'axe « %(title)s » contient des actions : déplacez-les d'abord.", title=axis.title)
         return None
 
     retitle(roadmap.axes, titles, lambda title, i: Axis(title=title, position=i), busy, field="axes")
@@ -160,7 +162,7 @@ def new_action(user: User, roadmap: Roadmap, data: dict) -> Action:
 
 def create_action(user: User | None, roadmap_id, data: dict) -> Action:
     """Add an action, optionally with source ideas. Raises Unauthorized, NotFound, Invalid, Forbidden."""
-    roadmap = led_roadmap(roadmap_id, user, "y ajouter une action")
+    roadmap = led_roadmap(roadmap_id, user, _("y ajouter une action"))
     v.mapping(data)
     with transaction():
         action = new_action(user, roadmap, data)
@@ -171,7 +173,7 @@ def create_action(user: User | None, roadmap_id, data: dict) -> Action:
 
 def update_action(user: User | None, roadmap_id, action_id, data: dict) -> Action:
     """Patch an action; each changed field is a history row. Raises Unauthorized, NotFound, Invalid, Forbidden."""
-    roadmap = led_roadmap(roadmap_id, user, "modifier ses actions")
+    roadmap = led_roadmap(roadmap_id, user, _("modifier ses actions"))
     action = get_action(roadmap, action_id)
     v.mapping(data)
     with transaction():
@@ -250,7 +252,7 @@ def action_dict(action: Action, user: User | None, sources: dict[int, dict] | No
         "due": action.due,
         "due_label": rf.due_label(action.due),
         "status": action.status,
-        "status_label": rf.STATUS_LABELS.get(action.status, action.status),
+        "status_label": rf.status_label(action.status),
         "progress": action.progress,
         "milestones": action.milestones or [],
         "sources": [sources[s.id] for s in action.sources if s.id in sources],

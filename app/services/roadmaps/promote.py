@@ -4,6 +4,8 @@ Runs as one workshop command, so the action, its sources and the
 `idea.promoted` events commit together and the board updates live.
 """
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from app.services.core import validation as v
@@ -35,20 +37,20 @@ def promote_to_action(actor: Actor, payload: dict, client_id: str | None = None)
     Raises Forbidden, PhaseError, Invalid, NotFound, Conflict; emits idea.promoted
     per idea, or minutes.promoted for a minutes line.
     """
-    require_facilitator(actor, "verser des idées dans une feuille de route")
+    require_facilitator(actor, _("verser des idées dans une feuille de route"))
     if not isinstance(payload, dict):
-        raise Invalid("La commande attend un objet.")
+        raise Invalid(_("La commande attend un objet."))
     given = [key for key in ORIGINS if payload.get(key) is not None]
     if len(given) != 1:
-        raise Invalid("Donnez exactement l'un de : idea_id, idea_ids, group_id, minutes_line.", field="idea_id")
+        raise Invalid(_("Donnez exactement l'un de : idea_id, idea_ids, group_id, minutes_line."), field="idea_id")
 
     def apply(workshop: Workshop) -> dict:
         linking = payload.get("action_id") is not None
         if workshop.phase != "discuss" and not (linking and workshop.phase in LINK_PHASES):
-            raise PhaseError("Une idée ne devient une action de feuille de route que pendant la phase de discussion.")
+            raise PhaseError(_("Une idée ne devient une action de feuille de route que pendant la phase de discussion."))
         user = actor.user
         roadmap = get_roadmap(payload.get("roadmap_id"), user)
-        require_lead(user, roadmap, "y verser des idées")
+        require_lead(user, roadmap, _("y verser des idées"))
         if given[0] == "minutes_line":
             return _promote_minutes(workshop, user, roadmap, payload)
         ideas, default_title = _ideas(workshop, given[0], payload[given[0]])
@@ -57,7 +59,7 @@ def promote_to_action(actor: Actor, payload: dict, client_id: str | None = None)
         action = _action(user, roadmap, payload, {"title": default_title, "description": _full_text(ideas)})
         added = [idea for idea in ideas if add_idea_source(action, idea, user)]
         if not added:
-            raise Conflict(f"Déjà une source de l'action « {_fit(action.title, 80)} ».", action=_ref(action))
+            raise Conflict(_("Déjà une source de l'action « %(title)s ».", title=_fit(action.title, 80)), action=_ref(action))
         db.session.flush()
         ref = _ref(action)
         tallies = vote_service.tallies(workshop, [i.id for i in added])
@@ -76,13 +78,13 @@ def _ideas(workshop: Workshop, key: str, value) -> tuple[list[Idea], str]:
         return [idea], idea.text
     if key == "idea_ids":
         if not isinstance(value, list) or not 1 <= len(value) <= MAX_SOURCE_IDEAS:
-            raise Invalid(f"« idea_ids » : une liste de 1 à {MAX_SOURCE_IDEAS} idées.", field=key)
+            raise Invalid(_("« idea_ids » : une liste de 1 à %(max)s idées.", max=MAX_SOURCE_IDEAS), field=key)
         ideas = [idea_of(workshop, item, field=key) for item in dict.fromkeys(v.ident(i, key) for i in value)]
         return ideas, ideas[0].text
     group = group_of(workshop, value, field=key)
     ideas = list(db.session.execute(select(Idea).filter_by(group_id=group.id).order_by(Idea.id)).unique().scalars())
     if not ideas:
-        raise Invalid("Ce groupe ne contient aucune idée.", field="group_id")
+        raise Invalid(_("Ce groupe ne contient aucune idée."), field="group_id")
     return ideas, group.label
 
 
@@ -92,8 +94,13 @@ def _not_yet_promoted(roadmap: Roadmap, ideas: list[Idea]) -> list[Idea]:
     fresh = [idea for idea in ideas if idea.id not in taken]
     if not fresh:
         action = taken[ideas[0].id]
-        subject = "Cette idée est déjà" if len(ideas) == 1 else "Ces idées sont déjà"
-        raise Conflict(f"{subject} à l'origine de l'action « {_fit(action.title, 80)} ».", action=_ref(action))
+        message = ngettext(
+            "Cette idée est déjà à l'origine de l'action « %(title)s ».",
+            "Ces idées sont déjà à l'origine de l'action « %(title)s ».",
+            len(ideas),
+            title=_fit(action.title, 80),
+        )
+        raise Conflict(message, action=_ref(action))
     return fresh
 
 
@@ -126,15 +133,15 @@ def _promote_minutes(workshop: Workshop, user: User, roadmap: Roadmap, payload: 
     if item is None:
         decision = next((d for d in minutes["decisions"] if d["line"] == line), None)
         if decision is None:
-            raise NotFound(f"Aucune action ni décision à la ligne {line} du compte rendu.")
+            raise NotFound(_("Aucune action ni décision à la ligne %(line)s du compte rendu.", line=line))
         item = {"line": line, "text": decision["text"], "owner": "", "due": ""}
-    defaults = {"title": item["text"] or f"Action du compte rendu, ligne {line}", "lead": _fit(item.get("owner") or "")}
+    defaults = {"title": item["text"] or _("Action du compte rendu, ligne %(line)s", line=line), "lead": _fit(item.get("owner") or "")}
     defaults["due"] = _due_or_empty(item.get("due") or "")
     if payload.get("action_id") is None:
         _line_not_yet_promoted(roadmap, workshop, line)
     action = _action(user, roadmap, payload, defaults)
     if add_minutes_source(action, workshop, item, user) is None:
-        raise Conflict(f"Cette ligne du compte rendu est déjà une source de l'action « {_fit(action.title, 80)} ».")
+        raise Conflict(_("Cette ligne du compte rendu est déjà une source de l'action « %(title)s ».", title=_fit(action.title, 80)))
     db.session.flush()
     record(workshop, "minutes.promoted", {"line": line, "text": item["text"], "action": _ref(action)})
     return {"action": action_dict(action, user)}
@@ -145,7 +152,7 @@ def _line_not_yet_promoted(roadmap: Roadmap, workshop: Workshop, line: int) -> N
     for action in roadmap.actions:
         if any(s.kind == "minutes" and s.workshop_id == workshop.id and s.line == line for s in action.sources):
             raise Conflict(
-                f"Cette ligne du compte rendu est déjà à l'origine de l'action « {_fit(action.title, 80)} ».",
+                _("Cette ligne du compte rendu est déjà à l'origine de l'action « %(title)s ».", title=_fit(action.title, 80)),
                 action=_ref(action),
             )
 

@@ -6,10 +6,11 @@ where it came from after the idea is edited or deleted.
 
 from collections import defaultdict
 
+from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
-from app.lib import majority
-from app.lib.themes import THEMES
+from app.i18n import grade_label
+from app.lib.themes import theme_label
 from app.lib.timezone import local, zone_name_of
 from app.services.core import validation as v
 from app.services.core.actors import Viewer
@@ -27,19 +28,19 @@ def resolve_ideas(user: User, idea_ids, field: str = "source_ideas") -> list[Ide
     """The ideas behind a list of ids, each from a workshop `user` leads. Raises Invalid, Forbidden."""
     if not isinstance(idea_ids, list) or len(idea_ids) > MAX_SOURCE_IDEAS:
         raise Invalid(
-            f"« {field} » doit être une liste d'au plus {MAX_SOURCE_IDEAS} identifiants d'idées.", field=field
+            _("« %(field)s » doit être une liste d'au plus %(max)s identifiants d'idées.", field=field, max=MAX_SOURCE_IDEAS), field=field
         )
     for position, idea_id in enumerate(idea_ids, 1):  # before dict.fromkeys: a list is no key
         if not v.is_int(idea_id):
-            raise Invalid(f"« {field} » : l'élément {position} n'est pas un identifiant d'idée.", field=field)
+            raise Invalid(_("« %(field)s » : l'élément %(position)s n'est pas un identifiant d'idée.", field=field, position=position), field=field)
     ideas = []
     for idea_id in dict.fromkeys(idea_ids):
         idea = db.session.get(Idea, idea_id) if v.is_id(idea_id) else None
         if idea is None:
-            raise Invalid(f"« {field} » : idée {idea_id} inconnue.", field=field, idea_id=idea_id)
+            raise Invalid(_("« %(field)s » : idée %(idea_id)s inconnue.", field=field, idea_id=idea_id), field=field, idea_id=idea_id)
         if not leads(user, db.session.get(Workshop, idea.workshop_id)):
             raise Forbidden(
-                f"« {field} » : l'idée {idea_id} vient d'un atelier que vous n'animez pas.",
+                _("« %(field)s » : l'idée %(idea_id)s vient d'un atelier que vous n'animez pas.", field=field, idea_id=idea_id),
                 field=field,
                 idea_id=idea_id,
             )
@@ -63,7 +64,7 @@ def add_idea_source(action: Action, idea: Idea, user: User | None) -> ActionSour
     )
     action.sources.append(source)
     # The log names the idea, never copies its text: history is read through the source (change_label).
-    log_change(action, user, "source", "", f"{workshop.code} : idée n° {idea.id}")
+    log_change(action, user, "source", "", f"{workshop.code} : " + _("idée n° %(id)s", id=idea.id))
     origin = db.session.get(Idea, idea.source_idea_id) if idea.source_idea_id is not None else None
     if origin is not None:  # a plenary's copy (issue 21): the trace goes on to the atelier where it was written
         add_idea_source(action, origin, user)
@@ -101,8 +102,8 @@ def change_label(source: dict | None, logged: str) -> str:
     # Named by its title, never its join code: the history is on public pages (issue 19).
     where = source["workshop"]["title"]
     if source["kind"] == "minutes":
-        return _short(f"{where} : compte rendu, ligne {source['line']}")
-    return _short(f"{where} : {source['text'] if source.get('text') is not None else 'idée non révélée'}")
+        return _short(f"{where} : " + _("compte rendu, ligne %(line)s", line=source["line"]))
+    return _short(f"{where} : {source['text'] if source.get('text') is not None else _('idée non révélée')}")
 
 
 def _short(value) -> str:
@@ -132,7 +133,7 @@ def workshop_ref(workshop: Workshop, show_code: bool = True) -> dict:
         "date_label": _local(workshop).strftime("%d/%m/%Y") if workshop.starts_at else "",
         "location": workshop.location,
         "theme": workshop.theme,
-        "theme_label": THEMES.get(workshop.theme, {}).get("label", workshop.theme),
+        "theme_label": theme_label(workshop.theme),
     }
 
 
@@ -185,7 +186,7 @@ def _source_dict(
     if "profile" in tally and source.kind == "idea":
         grade = tally.get("grade")
         out.update(
-            profile=tally["profile"], grade=grade, grade_label=majority.GRADES[grade] if grade is not None else None
+            profile=tally["profile"], grade=grade, grade_label=grade_label(grade)
         )
     return view_source(
         out, workshop.phase, workshop.settings, Viewer(facilitator), lambda: _board_idea(source), moderated

@@ -4,6 +4,9 @@ import re
 import unicodedata
 from datetime import date
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
+
 from app.lib.minutes_text import extract_register
 from app.services.core.guards import leads
 from app.services.minutes.operations import current_text
@@ -13,7 +16,7 @@ from app.services.roadmaps.sources import shows_code, source_dicts, workshop_ref
 from models import Action, User, Workshop, db
 from models.roadmap import ACTION_STATUSES
 
-WHOLE_TERRITORY = "Tout le territoire"
+WHOLE_TERRITORY = lazy_gettext("Tout le territoire")
 
 
 def _active(data: dict) -> list[dict]:
@@ -37,13 +40,13 @@ def by_city(data: dict) -> list[dict]:
     names = list(data.get("cities") or [])
     names += [c for a in active for c in a["cities"] if c not in names]
     out = [{"city": c, "actions": [a for a in active if c in a["cities"]]} for c in names]
-    out.append({"city": WHOLE_TERRITORY, "actions": [a for a in active if not a["cities"]], "whole": True})
+    out.append({"city": str(WHOLE_TERRITORY), "actions": [a for a in active if not a["cities"]], "whole": True})
     return out
 
 
 def by_status(data: dict) -> list[dict]:
     return [
-        {"status": s, "label": rf.STATUS_LABELS[s], "actions": [a for a in data["actions"] if a["status"] == s]}
+        {"status": s, "label": rf.status_label(s), "actions": [a for a in data["actions"] if a["status"] == s]}
         for s in ACTION_STATUSES
     ]
 
@@ -77,7 +80,7 @@ def timeline(data: dict, today: date | None = None) -> dict:
         return (day - start).days / span
 
     quarters = [
-        {"label": f"T{q + 1} {year}", "start": at(date(year, 3 * q + 1, 1)), "end": at(rf.due_date(f"{year}-T{q + 1}"))}
+        {"label": rf.quarter_label(year, q + 1), "start": at(date(year, 3 * q + 1, 1)), "end": at(rf.due_date(f"{year}-T{q + 1}"))}
         for year in range(start.year, end.year + 1)
         for q in range(4)
     ]
@@ -109,23 +112,7 @@ def _row(action: dict, at) -> dict:
 
 # --- « Pourquoi cette action ? » ------------------------------------------
 
-FIELD_LABELS = {
-    "created": "Création",
-    "source": "Source ajoutée",
-    "title": "Titre",
-    "axis": "Axe",
-    "description": "Description",
-    "lead": "Pilote",
-    "partners": "Partenaires",
-    "cities": "Communes",
-    "due": "Échéance",
-    "status": "Statut",
-    "progress": "Avancement",
-    "milestones": "Jalons",
-    "deleted": "Suppression",
-    "merged": "Fusion d'une autre action",
-    "merged_into": "Fusionnée dans",
-}
+FIELD_LABELS = rf.FIELD_LABELS  # defined once, with the statuses (app/services/roadmaps/fields.py)
 
 
 def trace(action: Action, user: User | None) -> dict:
@@ -146,15 +133,23 @@ def trace(action: Action, user: User | None) -> dict:
 
 
 def readable_history(action: Action, sources: list[dict]) -> list[dict]:
-    out = []
-    for h in history(action, sources):
-        old, new = h["old"], h["new"]
-        if h["field"] in ("status", "created"):
-            old, new = rf.STATUS_LABELS.get(old, old), rf.STATUS_LABELS.get(new, new)
-        elif h["field"] == "progress":
-            old, new = f"{old} %", f"{new} %"
-        out.append({**h, "label": FIELD_LABELS.get(h["field"], h["field"]), "old": old, "new": new})
-    return out
+    """The history with each row's field `label` and values as the reader reads them (statuses, per cent)."""
+    return [readable_change(h) for h in history(action, sources)]
+
+
+def readable_change(change: dict) -> dict:
+    old, new = change["old"], change["new"]
+    if change["field"] in ("status", "created"):
+        # A status row keeps a code; a creation row the label of its day, in any language: both read alike.
+        old, new = (rf.status_label(rf.status_code(x) or x) for x in (old, new))
+    elif change["field"] == "progress":
+        old, new = (percent_text(x) for x in (old, new))
+    return {**change, "label": rf.label(change["field"]), "old": old, "new": new}
+
+
+def percent_text(value) -> str:
+    """« 30 % » / "30%" (a history value is a text; an empty one stays empty)."""
+    return _("%(value)s %%", value=value) if value not in (None, "") else ""
 
 
 def minutes_mentions(workshop: Workshop, action: dict, entry: dict) -> list[dict]:

@@ -10,6 +10,7 @@ would silently change results already shown.
 
 from fractions import Fraction
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.services.core import validation as v
@@ -28,30 +29,30 @@ def clean_colleges(value, field: str = FIELD) -> list[dict]:
     if value is None:
         return []
     if not isinstance(value, list):
-        raise Invalid(f"« {field} » doit être une liste de collèges {{id, name, weight}}.", field=field)
+        raise Invalid(_("« %(field)s » doit être une liste de collèges {id, name, weight}.", field=field), field=field)
     if len(value) > MAX_COLLEGES:
-        raise Invalid(f"Au plus {MAX_COLLEGES} collèges par atelier.", field=field)
+        raise Invalid(_("Au plus %(max)s collèges par atelier.", max=MAX_COLLEGES), field=field)
     out = [_college(item, field) for item in value]
-    for key, what in (("id", "identifiant"), ("name", "nom")):
+    for key, refusal in (("id", _("Deux collèges ont le même identifiant.")), ("name", _("Deux collèges ont le même nom."))):
         seen = [str(c[key]).casefold() for c in out]
         if len(set(seen)) != len(seen):
-            raise Invalid(f"Deux collèges ont le même {what}.", field=field)
+            raise Invalid(refusal, field=field)
     return out
 
 
 def _college(item, field: str) -> dict:
     if not isinstance(item, dict) or not set(item) <= FIELDS or "id" not in item or "name" not in item:
-        raise Invalid("Chaque collège est un objet {id, name, weight} (« weight » vaut 1 par défaut).", field=field)
+        raise Invalid(_("Chaque collège est un objet {id, name, weight} (« weight » vaut 1 par défaut)."), field=field)
     ident = item["id"]
     if isinstance(ident, str):
         ident = v.text(ident, f"{field}.id", max_len=40)
     elif not (v.is_int(ident) and 0 <= ident < 10**12):
-        raise Invalid("L'identifiant d'un collège est un texte (40 caractères au plus) ou un entier.", field=field)
+        raise Invalid(_("L'identifiant d'un collège est un texte (40 caractères au plus) ou un entier."), field=field)
     name = v.text(item["name"], f"{field}.name", max_len=80)
     weight = item.get("weight", 1)
     if isinstance(weight, bool) or not isinstance(weight, int | float) or not 0 < weight <= MAX_WEIGHT:
         raise Invalid(
-            f"Le poids du collège « {name} » doit être un nombre strictement positif (au plus {MAX_WEIGHT}).",
+            _("Le poids du collège « %(name)s » doit être un nombre strictement positif (au plus %(max)s).", name=name, max=MAX_WEIGHT),
             field=field,
         )
     v.number(weight, f"{field}.weight", lo=0, hi=MAX_WEIGHT)  # finite
@@ -73,13 +74,13 @@ def find_college(settings: dict, value, field: str = "college") -> str | None:
         return None
     colleges = colleges_of(settings)
     if not colleges:
-        raise Invalid("Cet atelier n'a pas de collèges.", field=field)
+        raise Invalid(_("Cet atelier n'a pas de collèges."), field=field)
     if isinstance(value, str | int) and not isinstance(value, bool):
         for college in colleges:
             if str(college["id"]) == str(value):
                 return str(college["id"])
     names = ", ".join(f"{c['id']} ({c['name']})" for c in colleges[:10])
-    raise Invalid(f"Collège inconnu dans cet atelier ; collèges possibles : {names}.", field=field)
+    raise Invalid(_("Collège inconnu dans cet atelier ; collèges possibles : %(names)s.", names=names), field=field)
 
 
 def check_colleges_change(workshop: Workshop, settings: dict) -> None:
@@ -89,8 +90,8 @@ def check_colleges_change(workshop: Workshop, settings: dict) -> None:
     if before == after or not _any_vote(workshop):
         return
     raise Conflict(
-        "Des votes ont déjà été exprimés : les collèges et leurs poids ne peuvent plus changer, "
-        "car les résultats déjà affichés en dépendent. Retirez d'abord tous les votes, ou créez un autre atelier."
+        _("Des votes ont déjà été exprimés : les collèges et leurs poids ne peuvent plus changer, "
+        "car les résultats déjà affichés en dépendent. Retirez d'abord tous les votes, ou créez un autre atelier.")
     )
 
 
@@ -115,8 +116,8 @@ def set_college(workshop: Workshop, person: Participant, value) -> None:
     chosen = find_college(workshop.settings, value)
     if person.college not in (None, chosen) and _has_voted(person):
         raise Conflict(
-            f"{person.name} a déjà voté : changer son collège déplacerait ses votes d'un collège à l'autre. "
-            "Retirez d'abord ses votes pour le changer de collège."
+            _("%(name)s a déjà voté : changer son collège déplacerait ses votes d'un collège à l'autre. "
+            "Retirez d'abord ses votes pour le changer de collège.", name=person.name)
         )
     person.college = chosen
     participation_changed(workshop.id)

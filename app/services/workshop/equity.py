@@ -9,6 +9,8 @@ Also the attendance sheet (CSV) for the organiser's records.
 import csv
 import io
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from sqlalchemy import select
 
 from app.lib.escape import csv_safe
@@ -18,8 +20,8 @@ from app.services.core.guards import require_facilitator
 from models import Idea, Participant, Vote, db
 
 SIDES = ("room", "remote")
-NO_ORGANISATION = "Non renseignée"
-TABLES_ORGANISATION = "Tables sans appareil"
+NO_ORGANISATION = lazy_gettext("Non renseignée")
+TABLES_ORGANISATION = lazy_gettext("Tables sans appareil")
 
 
 def _blank() -> dict:
@@ -32,9 +34,9 @@ def _side(p: Participant) -> str:
 
 def _org_key(p: Participant) -> tuple[str, str]:
     if p.is_table:
-        return "\x00tables", TABLES_ORGANISATION
+        return "\x00tables", str(TABLES_ORGANISATION)
     name = (p.organisation or "").strip()
-    return (name.casefold(), name) if name else ("\x00none", NO_ORGANISATION)
+    return (name.casefold(), name) if name else ("\x00none", str(NO_ORGANISATION))
 
 
 def _participants(workshop_id: int) -> list[Participant]:
@@ -44,7 +46,7 @@ def _participants(workshop_id: int) -> list[Participant]:
 
 def equity_report(actor: Actor) -> dict:
     """Contributions, votes and speaking turns by side and organisation. Raises Forbidden."""
-    require_facilitator(actor, "voir le tableau d'équité")
+    require_facilitator(actor, _("voir le tableau d'équité"))
     workshop = actor.workshop
     people = {p.id: p for p in _participants(workshop.id)}
     sides = {s: _blank() | {"turns": 0, "waiting": 0} for s in SIDES}
@@ -128,23 +130,30 @@ def _with_shares(sides: dict) -> dict:
     return sides
 
 
-ATTENDANCE_HEADER = ["nom", "organisation", "presence", "arrivee", "type", "personnes"]
+ATTENDANCE_HEADER = [
+    lazy_gettext("nom"),
+    lazy_gettext("organisation"),
+    lazy_gettext("presence"),
+    lazy_gettext("arrivee"),
+    lazy_gettext("type"),
+    lazy_gettext("personnes"),
+]
 
 
 def attendance_csv(actor: Actor) -> str:
     """Attendance sheet: name, organisation, room/remote, arrival time, one row per participant or table. Raises Forbidden."""
-    require_facilitator(actor, "exporter la feuille d'émargement")
+    require_facilitator(actor, _("exporter la feuille d'émargement"))
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(ATTENDANCE_HEADER)
+    writer.writerow([str(column) for column in ATTENDANCE_HEADER])
     for p in _participants(actor.workshop.id):
         writer.writerow(
             [
                 csv_safe(p.name),
                 csv_safe(p.organisation or ""),
-                "salle" if _side(p) == "room" else "à distance",
+                _("salle") if _side(p) == "room" else _("à distance"),
                 local(p.joined_at, zone_name_of(actor.workshop.settings)).isoformat(timespec="seconds"),
-                "table" if p.is_table else "participant",
+                _("table") if p.is_table else _("participant"),
                 p.table_size or 1,
             ]
         )

@@ -3,6 +3,7 @@
 Same permissions as `idea.group`: facilitators always, everyone during `cluster`.
 """
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.services.core import validation as v
@@ -56,7 +57,7 @@ def merge_group(actor: Actor, group_id, into_group_id, client_id=None) -> dict:
         group = group_of(workshop, group_id, field="group_id")
         into = group_of(workshop, into_group_id, field="into_group_id")
         if group.id == into.id:
-            raise Invalid("Un groupe ne peut pas être fusionné avec lui-même.", field="into_group_id")
+            raise Invalid(_("Un groupe ne peut pas être fusionné avec lui-même."), field="into_group_id")
         ideas = ideas_in(group)
         for idea in ideas:
             idea.group_id = into.id

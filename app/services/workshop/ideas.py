@@ -4,6 +4,8 @@ import os
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from sqlalchemy import bindparam, delete, func, select
 
 from app.services.core import validation as v
@@ -19,8 +21,8 @@ from models import BoardAction, Column, Group, Idea, Workshop, db, utcnow
 COLORS = ("yellow", "pink", "blue", "green", "orange", "purple")
 IDEA_MAX = 500
 POSITION_MAX = 1e9  # board.js puts a moved card halfway between its neighbours, from 1, 2, 3…
-COLUMN_MISSING = "Colonne inconnue dans cet atelier."
-PENDING_MESSAGE = "Votre idée est en attente de validation."
+COLUMN_MISSING = lazy_gettext("Colonne inconnue dans cet atelier.")
+PENDING_MESSAGE = lazy_gettext("Votre idée est en attente de validation.")
 
 
 def idea_dict(idea: Idea) -> dict:
@@ -54,7 +56,7 @@ def seen_idea(actor: Actor, workshop: Workshop, idea_id) -> Idea:
     """An idea of this workshop that the actor may see under moderation. Raises Invalid, NotFound."""
     idea = idea_of(workshop, idea_id)
     if moderated(idea_dict(idea), actor.viewer()):
-        raise NotFound("Idée inconnue dans cet atelier.")
+        raise NotFound(_("Idée inconnue dans cet atelier."))
     return idea
 
 
@@ -108,7 +110,7 @@ def _new_idea_context(workshop: Workshop, column_id, quota: bool, author_id) -> 
 def _check_quota(count: int) -> None:
     limit = current_app.config.get("MAX_IDEAS_PER_PARTICIPANT", 50)
     if count >= limit:
-        raise Invalid(f"Vous avez atteint la limite de {limit} idées pour cet atelier.", field="text")
+        raise Invalid(_("Vous avez atteint la limite de %(limit)s idées pour cet atelier.", limit=limit), field="text")
 
 
 def create_idea(actor: Actor, column_id, text, color=None, client_id=None, on_behalf_of=None) -> dict:
@@ -117,7 +119,7 @@ def create_idea(actor: Actor, column_id, text, color=None, client_id=None, on_be
     def apply(workshop: Workshop) -> dict:
         require_open(workshop)
         if not actor.is_facilitator and workshop.phase != "brainstorm":
-            raise PhaseError("On ne peut proposer des idées que pendant la phase de remue-méninges.")
+            raise PhaseError(_("On ne peut proposer des idées que pendant la phase de remue-méninges."))
         author = on_behalf_of or actor.participant
         quota = author is not None and not actor.is_facilitator
         column, last, count = _new_idea_context(workshop, column_id, quota, actor.participant_id)
@@ -139,7 +141,7 @@ def create_idea(actor: Actor, column_id, text, color=None, client_id=None, on_be
         db.session.flush()
         data = idea_dict(idea)
         record(workshop, "idea.created", data)
-        return {"idea": data, "message": PENDING_MESSAGE} if idea.pending else {"idea": data}
+        return {"idea": data, "message": str(PENDING_MESSAGE)} if idea.pending else {"idea": data}
 
     return run_command(actor, client_id, apply)
 
@@ -152,11 +154,11 @@ def update_idea(actor: Actor, idea_id, text=None, color=None, client_id=None) ->
         idea = seen_idea(actor, workshop, idea_id)
         if not actor.is_facilitator:
             if not _is_author(actor, idea):
-                raise Forbidden("Seul l'auteur ou un animateur peut modifier cette idée.")
+                raise Forbidden(_("Seul l'auteur ou un animateur peut modifier cette idée."))
             if workshop.phase not in ("brainstorm", "cluster"):
-                raise PhaseError("Les idées ne se modifient plus une fois le vote ouvert.")
+                raise PhaseError(_("Les idées ne se modifient plus une fois le vote ouvert."))
         if text is None and color is None:
-            raise Invalid("Rien à modifier : donnez « text » ou « color ».")
+            raise Invalid(_("Rien à modifier : donnez « text » ou « color »."))
         if text is not None:
             idea.text = v.text(text, "text", max_len=IDEA_MAX)
         if color is not None:
@@ -174,7 +176,7 @@ def move_idea(actor: Actor, idea_id, column_id, position=None, client_id=None) -
         require_open(workshop)
         idea = seen_idea(actor, workshop, idea_id)
         if not actor.is_facilitator and not (_is_author(actor, idea) and workshop.phase == "brainstorm"):
-            raise Forbidden("Seul un animateur peut déplacer cette idée maintenant.")
+            raise Forbidden(_("Seul un animateur peut déplacer cette idée maintenant."))
         column = owned(Column, column_id, workshop.id, COLUMN_MISSING, field="column_id")
         before = {"idea_id": idea.id, "column_id": idea.column_id, "position": idea.position}
         if position is not None:
@@ -195,9 +197,9 @@ def delete_idea(actor: Actor, idea_id, client_id=None) -> dict:
         idea = seen_idea(actor, workshop, idea_id)
         if not actor.is_facilitator:
             if not _is_author(actor, idea):
-                raise Forbidden("Seul l'auteur ou un animateur peut supprimer cette idée.")
+                raise Forbidden(_("Seul l'auteur ou un animateur peut supprimer cette idée."))
             if workshop.phase not in ("brainstorm", "cluster"):
-                raise PhaseError("Les idées ne se suppriment plus une fois le vote ouvert.")
+                raise PhaseError(_("Les idées ne se suppriment plus une fois le vote ouvert."))
         data = idea_dict(idea)
         row = idea_row(idea)
         vote_service.refund_idea(idea)
@@ -223,13 +225,13 @@ def check_clustering(actor: Actor, workshop: Workshop) -> None:
     """Grouping: facilitators always, everyone during `cluster`. Raises PhaseError."""
     require_open(workshop)
     if not actor.is_facilitator and workshop.phase != "cluster":
-        raise PhaseError("Le regroupement des idées se fait pendant la phase de regroupement.")
+        raise PhaseError(_("Le regroupement des idées se fait pendant la phase de regroupement."))
 
 
 def hide_idea(actor: Actor, idea_id, hidden, client_id=None) -> dict:
     """Hide an idea from participants, or show it again. Raises Forbidden, Invalid, NotFound, PhaseError;
     emits idea.hidden or idea.shown (nothing when unchanged)."""
-    require_facilitator(actor, "masquer une idée")
+    require_facilitator(actor, _("masquer une idée"))
     flag = v.boolean(hidden, "hidden")
 
     def apply(workshop: Workshop) -> dict:
@@ -247,13 +249,13 @@ def hide_idea(actor: Actor, idea_id, hidden, client_id=None) -> dict:
 
 def approve_idea(actor: Actor, idea_id, client_id=None) -> dict:
     """Publish a pending idea. Raises Forbidden, Conflict, NotFound, PhaseError; emits idea.approved."""
-    require_facilitator(actor, "valider une idée")
+    require_facilitator(actor, _("valider une idée"))
 
     def apply(workshop: Workshop) -> dict:
         require_open(workshop)
         idea = idea_of(workshop, idea_id)
         if not idea.pending:
-            raise Conflict("Cette idée n'est pas en attente de validation.")
+            raise Conflict(_("Cette idée n'est pas en attente de validation."))
         idea.pending = False
         return emit_shown(workshop, idea, "idea.approved")
 

@@ -6,6 +6,8 @@ Adding a field (a name, …) is one more entry; the patch is applied whole or no
 
 from collections.abc import Callable
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from sqlalchemy import select
 
 from app.services.core import validation as v
@@ -17,7 +19,7 @@ from app.services.core.unit_of_work import record, run_command
 from app.services.workshop import colleges, roster
 from models import Participant, Workshop, db
 
-UNKNOWN = "Participant inconnu dans cet atelier."
+UNKNOWN = lazy_gettext("Participant inconnu dans cet atelier.")
 
 
 def _scribe(workshop: Workshop, participant: Participant, value) -> None:
@@ -49,11 +51,11 @@ def participant_view(participant: Participant) -> dict:
 def update_participant(actor: Actor, participant_id: int, data: dict) -> dict:
     """Patch the fields of FIELDS → {participant}. Raises Forbidden, Invalid, NotFound, PhaseError;
     emits participant.updated (facilitators) and, when `scribe` changed, minutes.permissions (everyone)."""
-    require_facilitator(actor, "modifier un participant")
+    require_facilitator(actor, _("modifier un participant"))
     v.mapping(data)
     unknown = sorted(set(data) - set(FIELDS) - {"client_id"})
     if unknown:
-        raise Invalid(f"Champ inconnu : « {unknown[0]} ».", field=unknown[0])
+        raise Invalid(_("Champ inconnu : « %(field)s ».", field=unknown[0]), field=unknown[0])
 
     def apply(workshop: Workshop) -> dict:
         require_open(workshop)

@@ -9,6 +9,8 @@ and may send no command at all (realtime/state.py refuses them).
 import hmac
 import secrets
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from sqlalchemy import select
 
 from app.services.core import validation as v
@@ -22,13 +24,13 @@ from models import Connection, Workshop, db
 
 TOKEN_PREFIX = "pr."
 TOKEN_BYTES = 32  # 256 bits: guessing one is out of reach, the rate limits aside
-REFUSED = "Lien de projection inconnu ou remplacé : demandez le nouveau lien à l'animation."
+REFUSED = lazy_gettext("Lien de projection inconnu ou remplacé : demandez le nouveau lien à l'animation.")
 
 
 def create_presenter_link(actor: Actor) -> str:
     """A new presenter token for the actor's workshop, revoking the previous one. Raises Forbidden;
     emits presenter.linked."""
-    require_facilitator(actor, "créer un lien de projection")
+    require_facilitator(actor, _("créer un lien de projection"))
     token = TOKEN_PREFIX + secrets.token_urlsafe(TOKEN_BYTES)
 
     def apply(workshop: Workshop) -> dict:
@@ -76,7 +78,7 @@ def focus_target(workshop: Workshop, payload: dict) -> dict | None:
     """{"idea_id": N} or {"group_id": N} of this workshop, or None (the whole board). Raises Invalid, NotFound."""
     idea_id, group_id = payload.get("idea_id"), payload.get("group_id")
     if idea_id is not None and group_id is not None:
-        raise Invalid("Choisissez une idée ou un groupe, pas les deux.", field="idea_id")
+        raise Invalid(_("Choisissez une idée ou un groupe, pas les deux."), field="idea_id")
     if idea_id is not None:
         return {"idea_id": idea_of(workshop, idea_id).id}
     if group_id is not None:
@@ -87,7 +89,7 @@ def focus_target(workshop: Workshop, payload: dict) -> dict | None:
 def set_focus(actor: Actor, payload, client_id=None) -> dict:
     """Zoom the projector on one idea or group, or back to the whole board (`{}`).
     Raises Forbidden, Invalid, NotFound; emits present.focused."""
-    require_facilitator(actor, "diriger la projection")
+    require_facilitator(actor, _("diriger la projection"))
     payload = v.mapping(payload)
 
     def apply(workshop: Workshop) -> dict:

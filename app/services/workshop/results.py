@@ -12,6 +12,9 @@ college (docs/votes.md). Ideas whose tallies the viewer may not see
 
 from fractions import Fraction
 
+from flask_babel import lazy_gettext
+
+from app import i18n
 from app.lib import majority
 from app.lib.ranks import label_ranks, rank_label, shared
 from app.services.core.actors import Actor
@@ -22,7 +25,7 @@ from app.services.workshop.board import snapshot
 from app.services.workshop.colleges import colleges_of, weight_of
 
 EMPTY = [0] * len(majority.GRADES)
-WEIGHTED = "des mentions pondérées par collège"
+WEIGHTED = lazy_gettext("des mentions pondérées par collège")
 
 
 def counted_idea(idea: dict) -> bool:
@@ -138,12 +141,12 @@ def _present(item: dict, rank: int, counted: counting.Count, raw, result, key: s
         return row
     profile = list(raw)
     grade = majority.majority_grade(result)
-    row.update(grade=grade, profile=profile, grade_label=majority.GRADES[grade] if grade is not None else None)
+    row.update(grade=grade, profile=profile, grade_label=i18n.grade_label(grade))
     if counted.is_weighted:
         raw_grade = majority.majority_grade(profile)
-        row.update(raw_grade=raw_grade, raw_grade_label=majority.GRADES[raw_grade] if raw_grade is not None else None)
+        row.update(raw_grade=raw_grade, raw_grade_label=i18n.grade_label(raw_grade))
         row["weighted_profile"] = [round(float(s), 4) for s in majority.shares(result)]
-        row["explanation"] = majority.explain(result, WEIGHTED)
+        row["explanation"] = majority.explain(result, str(WEIGHTED))
     else:
         row["explanation"] = majority.explain(profile)
     return row
@@ -160,8 +163,8 @@ def results_view(actor: Actor) -> dict:
         "hidden": tallies_hidden(workshop.phase, workshop.settings, actor.viewer()),
         "ideas": ranking(actor, snap),
         "groups": group_ranking(actor, snap),
-        "grades": majority.GRADES,
-        "convention": majority.CONVENTION,
+        "grades": i18n.grade_labels(),
+        "convention": str(majority.CONVENTION),
         "participation": participation,
         "colleges": participation.get("colleges", []),
         "colleges_detail": _colleges_detail(workshop, participation),

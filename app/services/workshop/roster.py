@@ -4,6 +4,8 @@ Renaming is the `name` rule of PATCH …/participants/PID (app/services/workshop
 removing revokes the token and disconnects every socket of the participant at once, in any process.
 """
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from sqlalchemy import func, select
 
 from app.services.core import validation as v
@@ -16,12 +18,12 @@ from app.services.workshop.ideas import idea_dict
 from app.services.workshop.session import hands_of, leave_queue
 from models import Connection, Idea, Participant, Workshop, db, utcnow
 
-UNKNOWN = "Participant inconnu dans cet atelier."
+UNKNOWN = lazy_gettext("Participant inconnu dans cet atelier.")
 
 
 def list_participants(actor: Actor) -> dict:
     """{participants:[{id, name, organisation, attendance, online, ideas, …}]}, removed ones left out. Raises Forbidden."""
-    require_facilitator(actor, "voir la liste des participants")
+    require_facilitator(actor, _("voir la liste des participants"))
     workshop = actor.workshop
     online = set(
         db.session.scalars(
@@ -68,7 +70,7 @@ def rename(workshop: Workshop, participant: Participant, value) -> None:
 def remove_participant(actor: Actor, participant_id, client_id=None) -> dict:
     """Remove a participant: token revoked, sockets disconnected, out of the queue; their ideas stay.
     Raises Forbidden, NotFound, PhaseError; emits participant.removed (facilitators), hands.changed."""
-    require_facilitator(actor, "retirer un participant")
+    require_facilitator(actor, _("retirer un participant"))
 
     def apply(workshop: Workshop) -> dict:
         require_open(workshop)

@@ -3,6 +3,8 @@
 from collections.abc import Callable
 from datetime import timedelta
 
+from flask_babel import gettext as _
+
 from app.services.core import validation as v
 from app.services.core.actors import Actor
 from app.services.core.errors import Conflict, Forbidden
@@ -18,7 +20,7 @@ PHASE_HOOKS: list[Callable[[Workshop, str, str], None]] = []
 
 def set_phase(actor: Actor, phase, client_id=None) -> dict:
     """Move the workshop to a phase. Raises Forbidden, Invalid; emits phase.changed."""
-    require_facilitator(actor, "changer de phase")
+    require_facilitator(actor, _("changer de phase"))
     phase = v.choice(phase, "phase", PHASES)
 
     def apply(workshop: Workshop) -> dict:
@@ -48,7 +50,7 @@ def timer_info(workshop: Workshop) -> dict | None:
 
 def start_timer(actor: Actor, seconds, client_id=None) -> dict:
     """Start a countdown of `seconds` (1 s–4 h). Raises Forbidden, Invalid; emits timer.started."""
-    require_facilitator(actor, "lancer le minuteur")
+    require_facilitator(actor, _("lancer le minuteur"))
     seconds = v.integer(seconds, "seconds", lo=1, hi=4 * 3600)
 
     def apply(workshop: Workshop) -> dict:
@@ -64,7 +66,7 @@ def start_timer(actor: Actor, seconds, client_id=None) -> dict:
 
 def stop_timer(actor: Actor, client_id=None) -> dict:
     """Stop the countdown. Raises Forbidden; emits timer.stopped."""
-    require_facilitator(actor, "arrêter le minuteur")
+    require_facilitator(actor, _("arrêter le minuteur"))
 
     def apply(workshop: Workshop) -> dict:
         workshop.timer_ends_at = None
@@ -102,7 +104,7 @@ def _save_hands(workshop: Workshop, hands: dict) -> dict:
 def raise_hand(actor: Actor, client_id=None) -> dict:
     """Join the speaking queue. Raises Forbidden, PhaseError; emits hands.changed."""
     if actor.participant is None:
-        raise Forbidden("Seuls les participants lèvent la main.")
+        raise Forbidden(_("Seuls les participants lèvent la main."))
 
     def apply(workshop: Workshop) -> dict:
         require_open(workshop)
@@ -119,7 +121,7 @@ def raise_hand(actor: Actor, client_id=None) -> dict:
 def lower_hand(actor: Actor, client_id=None) -> dict:
     """Leave the queue (or give the floor back). Raises Forbidden; emits hands.changed."""
     if actor.participant is None:
-        raise Forbidden("Seuls les participants baissent la main.")
+        raise Forbidden(_("Seuls les participants baissent la main."))
 
     def apply(workshop: Workshop) -> dict:
         hands = hands_of(workshop)
@@ -136,7 +138,7 @@ def lower_hand(actor: Actor, client_id=None) -> dict:
 
 def next_speaker(actor: Actor, client_id=None) -> dict:
     """Give the floor to the next in queue (alternating room/remote if set). Raises Forbidden, Conflict; emits hands.changed."""
-    require_facilitator(actor, "donner la parole")
+    require_facilitator(actor, _("donner la parole"))
 
     def apply(workshop: Workshop) -> dict:
         require_open(workshop)
@@ -144,7 +146,7 @@ def next_speaker(actor: Actor, client_id=None) -> dict:
         queue = hands["queue"]
         if not queue:
             if hands["speaking"] is None:
-                raise Conflict("Personne n'a demandé la parole.")
+                raise Conflict(_("Personne n'a demandé la parole."))
             return {"hands": _save_hands(workshop, dict(hands, speaking=None))}
         index = _next_index(queue, hands, workshop.settings.get("hand_order") == "alternate")
         speaker = queue.pop(index)

@@ -8,6 +8,7 @@ whose budget and per-idea cap are already scaled by table_size, so a table of
 conditional UPDATE as everyone's.
 """
 
+from flask_babel import lazy_gettext
 from sqlalchemy import select
 
 from app.services.core import validation as v
@@ -21,8 +22,8 @@ from app.services.workshop.colleges import find_college
 from models import Participant, Workshop, db
 
 TABLE_MAX = 100
-TABLE_MISSING = "Table inconnue dans cet atelier."
-MANAGE = "gérer les tables sans appareil"
+TABLE_MISSING = lazy_gettext("Table inconnue dans cet atelier.")
+MANAGE = lazy_gettext("gérer les tables sans appareil")
 
 
 def table_dict(table: Participant, workshop: Workshop | None = None) -> dict:

@@ -7,6 +7,8 @@ board back as it was before the action (`idea.moved`, `idea.grouped`,
 
 from datetime import datetime
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from sqlalchemy import select
 
 from app.services.core.actors import Actor
@@ -16,13 +18,13 @@ from app.services.core.unit_of_work import record, run_command
 from app.services.workshop.ideas import emit_shown, idea_dict, undo_window
 from models import BoardAction, Column, Group, Idea, Participant, Workshop, db, utcnow
 
-NOTHING = "Rien à annuler : aucune action de votre part sur le tableau dans les {minutes} dernières minutes."
+NOTHING = lazy_gettext("Rien à annuler : aucune action de votre part sur le tableau dans les {minutes} dernières minutes.")
 
 
 def undo_last(actor: Actor, client_id=None) -> dict:
     """Revert this facilitator's last board action still in the window. Raises Forbidden, Conflict,
     PhaseError; emits the events that restore the board, each with `undo: true`."""
-    require_facilitator(actor, "annuler une action du tableau")
+    require_facilitator(actor, _("annuler une action du tableau"))
 
     def apply(workshop: Workshop) -> dict:
         require_open(workshop)

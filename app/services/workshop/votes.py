@@ -9,6 +9,7 @@ processes or a retried client_id can never overspend or count a vote twice.
 Tallies are anonymous and announced in coalesced `vote.tally` events.
 """
 
+from flask_babel import gettext as _
 from sqlalchemy import case, delete, func, select, update
 
 from app.services.core import validation as v
@@ -76,18 +77,18 @@ def ballot(workshop: Workshop, participant: Participant) -> dict:
 
 def _voter(actor: Actor, on_behalf_of: Participant | None) -> Participant:
     if on_behalf_of is not None:
-        require_facilitator(actor, "voter pour une table")
+        require_facilitator(actor, _("voter pour une table"))
         if on_behalf_of.workshop_id != actor.workshop.id:
-            raise NotFound("Table inconnue dans cet atelier.")
+            raise NotFound(_("Table inconnue dans cet atelier."))
         return on_behalf_of
     if actor.participant is None:
-        raise Forbidden("Seuls les participants votent.")
+        raise Forbidden(_("Seuls les participants votent."))
     return actor.participant
 
 
 def _vote_phase(workshop: Workshop) -> None:
     if workshop.phase != "vote":
-        raise PhaseError("Le vote n'est pas ouvert : attendez que l'animateur lance la phase de vote.")
+        raise PhaseError(_("Le vote n'est pas ouvert : attendez que l'animateur lance la phase de vote."))
 
 
 def cast_vote(actor: Actor, idea_id, grade=None, client_id=None, on_behalf_of=None) -> dict:
@@ -98,7 +99,7 @@ def cast_vote(actor: Actor, idea_id, grade=None, client_id=None, on_behalf_of=No
         _vote_phase(workshop)
         idea = idea_of(workshop, idea_id)
         if idea.hidden or idea.pending:  # moderation (issue 14): not on anyone's board
-            raise NotFound("Idée inconnue dans cet atelier.")
+            raise NotFound(_("Idée inconnue dans cet atelier."))
         was_voter = _has_voted(voter)
         if is_majority(workshop.settings):
             _grade(workshop, voter, idea, v.integer(grade, "grade", lo=0, hi=6))
@@ -137,7 +138,7 @@ def _dot(workshop: Workshop, voter: Participant, idea: Idea) -> None:
         .values(votes_used=Participant.votes_used + 1)
     ).rowcount
     if not spent:
-        raise BudgetError("Vous n'avez plus de gommettes.")
+        raise BudgetError(_("Vous n'avez plus de gommettes."))
     added = db.session.execute(
         update(Vote)
         .where(Vote.participant_id == voter.id, Vote.idea_id == idea.id, Vote.count < cap(workshop, voter))
@@ -146,7 +147,7 @@ def _dot(workshop: Workshop, voter: Participant, idea: Idea) -> None:
     if added:
         return
     if db.session.execute(select(Vote.id).filter_by(participant_id=voter.id, idea_id=idea.id)).first():
-        raise Conflict(f"Au plus {cap(workshop, voter)} gommettes par idée.")
+        raise Conflict(_("Au plus %(max)s gommettes par idée.", max=cap(workshop, voter)))
     db.session.add(Vote(workshop_id=workshop.id, idea_id=idea.id, participant_id=voter.id, count=1))
     db.session.flush()
 
@@ -169,7 +170,7 @@ def retract_vote(actor: Actor, idea_id, client_id=None, on_behalf_of=None) -> di
         idea = idea_of(workshop, idea_id)
         removed = _ungrade(voter, idea) if is_majority(workshop.settings) else _undot(voter, idea)
         if not removed:
-            raise Conflict("Vous n'avez pas voté pour cette idée.")
+            raise Conflict(_("Vous n'avez pas voté pour cette idée."))
         _changed(workshop, voter, idea, True)
         return ballot(workshop, voter)
 
@@ -233,10 +234,10 @@ def check_ballot_change(workshop: Workshop, settings: dict) -> None:
         return
     if workshop.phase == "vote":
         raise PhaseError(
-            "Les règles du vote se fixent avant son ouverture : sortez de la phase de vote pour les changer."
+            _("Les règles du vote se fixent avant son ouverture : sortez de la phase de vote pour les changer.")
         )
     if "vote_method" in changed and _any_vote(workshop):
-        raise PhaseError("Des votes ont déjà été exprimés : la méthode de vote ne peut plus changer.")
+        raise PhaseError(_("Des votes ont déjà été exprimés : la méthode de vote ne peut plus changer."))
 
 
 def _any_vote(workshop: Workshop) -> bool:

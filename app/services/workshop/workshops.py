@@ -3,9 +3,10 @@
 import hashlib
 import secrets
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app.lib.themes import THEMES
+from app.lib.themes import THEMES, resolved
 from app.lib.timezone import local, to_utc, valid_zone, zone_name_of
 from app.services.core import validation as v
 from app.services.core.actors import Actor
@@ -41,7 +42,7 @@ DEFAULT_SETTINGS = {
 
 def _zone_setting(value, field: str) -> str:
     if not valid_zone(value):
-        raise Invalid(f"« {field} » doit être un fuseau horaire connu, par exemple « Europe/Paris ».", field=field)
+        raise Invalid(_("« %(field)s » doit être un fuseau horaire connu, par exemple « Europe/Paris ».", field=field), field=field)
     return value
 
 
@@ -77,11 +78,11 @@ def hash_token(token: str) -> str:
 def clean_settings(raw, current: dict | None = None) -> dict:
     """Validate a settings patch; unknown keys are refused so typos do not pass silently."""
     if not isinstance(raw, dict):
-        raise Invalid("« settings » doit être un objet.", field="settings")
+        raise Invalid(_("« settings » doit être un objet."), field="settings")
     settings = dict(current or DEFAULT_SETTINGS)
     for key, value in raw.items():
         if key not in _SETTING_RULES:
-            raise Invalid(f"Réglage inconnu : « {key} ».", field="settings")
+            raise Invalid(_("Réglage inconnu : « %(key)s ».", key=key), field="settings")
         settings[key] = _SETTING_RULES[key](value, key)
     return settings
 
@@ -90,7 +91,7 @@ def get_workshop(code: str) -> Workshop:
     """Raises NotFound."""
     workshop = db.session.execute(select(Workshop).filter_by(code=normalize_code(code))).scalar_one_or_none()
     if workshop is None:
-        raise NotFound("Aucun atelier ne correspond à ce code.")
+        raise NotFound(_("Aucun atelier ne correspond à ce code."))
     return workshop
 
 
@@ -121,7 +122,7 @@ def _fields(data: dict, creating: bool, user: User | None = None) -> dict:
 def _columns(value) -> list[str]:
     titles = v.string_list(value, "columns", max_items=12, max_len=120)
     if not titles:
-        raise Invalid("Il faut au moins une colonne.", field="columns")
+        raise Invalid(_("Il faut au moins une colonne."), field="columns")
     return titles
 
 
@@ -129,7 +130,7 @@ def create_workshop(user: User, data: dict) -> Workshop:
     """Create a workshop led by `user`, columns from the theme unless given. Raises Invalid."""
     v.mapping(data)
     fields = _fields(data, creating=True, user=user)
-    theme = THEMES[fields["theme"]]
+    theme = resolved(THEMES[fields["theme"]])
     fields.setdefault("prompt", theme["prompt"])
     settings = clean_settings({} if data.get("settings") is None else data["settings"])
     if fields.get("starts_at") is not None:  # typed on the workshop's clock
@@ -153,7 +154,7 @@ def _unused_code() -> str:
 
 def update_workshop(actor: Actor, data: dict) -> dict:
     """Patch fields, settings or columns. Raises Forbidden, Invalid; emits workshop.updated."""
-    require_facilitator(actor, "modifier l'atelier")
+    require_facilitator(actor, _("modifier l'atelier"))
     v.mapping(data)
 
     def apply(workshop: Workshop) -> dict:
@@ -180,7 +181,7 @@ def _replace_columns(workshop: Workshop, titles: list[str]) -> None:
 
     def busy(column: Column) -> str | None:
         if db.session.execute(select(Idea.id).filter_by(column_id=column.id).limit(1)).first():
-            return f"La colonne « {column.title} » contient des idées : déplacez-les d'abord."
+            return _("La colonne « %(title)s » contient des idées : déplacez-les d'abord.", title=column.title)
         return None
 
     retitle(workshop.columns, titles, lambda title, i: Column(title=title, position=i), busy)
@@ -248,7 +249,7 @@ def join_workshop(code: str, data: dict) -> tuple[Participant, str]:
 def participant_for_token(token: str | None, workshop: Workshop | None = None) -> Participant:
     """Raises Unauthorized; Forbidden for a day token in a workshop its holder has not entered."""
     if not token or not isinstance(token, str) or len(token) > 200:
-        raise Unauthorized("Jeton manquant ou invalide.")
+        raise Unauthorized(_("Jeton manquant ou invalide."))
     digest = hash_token(token)
     day_token = workshop is not None and token.startswith("d.")
     if day_token:  # a day token (app/services/days/days.py): one row per workshop entered, hash bound to its code
@@ -256,10 +257,10 @@ def participant_for_token(token: str | None, workshop: Workshop | None = None) -
     participant = db.session.execute(select(Participant).filter_by(token_hash=digest)).scalar_one_or_none()
     if participant is None and day_token:
         raise Forbidden(
-            "Ce jeton de journée ne donne pas accès à cet atelier : rejoignez-le depuis la page de la journée."
+            _("Ce jeton de journée ne donne pas accès à cet atelier : rejoignez-le depuis la page de la journée.")
         )
     if participant is None:
-        raise Unauthorized("Jeton inconnu : rejoignez l'atelier à nouveau.")
+        raise Unauthorized(_("Jeton inconnu : rejoignez l'atelier à nouveau."))
     return participant
 
 
@@ -280,7 +281,7 @@ DUPLICATED = ("theme", "prompt", "territory_id", "location", "organiser", "mode"
 def duplicate_workshop(actor: Actor, title=None) -> Workshop:
     """A new workshop with this one's settings, columns, question and theme, led by the caller alone; no
     ideas, participants, votes, minutes or date. Raises Forbidden, Invalid."""
-    require_facilitator(actor, "dupliquer l'atelier")
+    require_facilitator(actor, _("dupliquer l'atelier"))
     source = actor.workshop
     if title is None:
         title = f"{source.title} (copie)"[:200]

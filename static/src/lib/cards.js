@@ -1,5 +1,6 @@
 // One sticky note: its text, author, group, tallies and the tools this viewer may use now.
 import { h, option } from "./dom.js";
+import { formatNumber, t, tn } from "./i18n.js";
 import { COLORS, MENTIONS } from "./labels.js";
 import { actionMenu } from "./menu.js";
 
@@ -19,8 +20,8 @@ export function rights(idea, state) {
 }
 
 function authorLabel(idea, state) {
-  const name = idea.author ? idea.author.name : "anonyme";
-  return idea.mine && !state.isFacilitator ? `${name} (vous)` : name;
+  const name = idea.author ? idea.author.name : t("anonyme");
+  return idea.mine && !state.isFacilitator ? t("{name} (vous)", { name }) : name;
 }
 
 function tallyLabel(idea, state) {
@@ -28,11 +29,11 @@ function tallyLabel(idea, state) {
   // Before the vote a "0 gommette" badge on every card is noise.
   if (!idea.votes && ["setup", "brainstorm", "cluster"].includes(state.workshop.phase)) return null;
   if (state.workshop.settings.vote_method === "majority_judgment") {
-    if (!idea.votes) return "Aucune mention";
+    if (!idea.votes) return t("Aucune mention");
     const grade = typeof idea.grade === "number" ? MENTIONS[idea.grade] : "—";
-    return `Mention majoritaire : ${grade} (${idea.votes} avis)`;
+    return tn("Mention majoritaire : {grade} ({n} avis)", "Mention majoritaire : {grade} ({n} avis)", idea.votes, { grade });
   }
-  return `${idea.votes} gommette${idea.votes > 1 ? "s" : ""}`;
+  return tn("{n} gommette", "{n} gommettes", idea.votes);
 }
 
 /** The merit profile as a bar of seven segments (SVG: no inline style needed under the CSP). */
@@ -68,28 +69,28 @@ export function renderCard(idea, ctx) {
       class: "card-idea" + (idea.mine ? " mine" : "") + (draggable ? " dnd-item" : "") + (idea.hidden ? " is-hidden" : "") + (idea.pending ? " is-pending" : ""),
       "data-testid": "idea-card",
       dataset: { ideaId: String(idea.id), color: idea.color || "yellow", kind: "idea" },
-      "aria-label": `Idée : ${idea.text}`,
+      "aria-label": t("Idée : {text}", { text: idea.text }),
     },
     ui.editing ? editor(idea, ui, ctx) : h("p", { class: "idea-text" }, idea.text),
     h(
       "p",
       { class: "meta" },
       h("span", { class: "author" }, authorLabel(idea, state)),
-      idea.pending ? h("span", { class: "badge badge-pending", "data-testid": "idea-pending" }, "En attente de validation") : null,
-      idea.hidden ? h("span", { class: "badge badge-hidden", "data-testid": "idea-hidden" }, "Masquée aux participants") : null,
-      onScreen(idea, state) ? h("span", { class: "badge badge-focus", "data-testid": "on-screen" }, "À l'écran") : null,
+      idea.pending ? h("span", { class: "badge badge-pending", "data-testid": "idea-pending" }, t("En attente de validation")) : null,
+      idea.hidden ? h("span", { class: "badge badge-hidden", "data-testid": "idea-hidden" }, t("Masquée aux participants")) : null,
+      onScreen(idea, state) ? h("span", { class: "badge badge-focus", "data-testid": "on-screen" }, t("À l'écran")) : null,
       tally ? h("span", { class: "badge tally", "data-votes": String(idea.votes) }, tally) : null,
     ),
     idea.profile && idea.votes ? profileBar(idea.profile) : null,
     actionLink(idea),
   );
   if (!ui.editing) {
-    const menu = actionMenu(menuItems(idea, can, ui, ctx), `Actions pour l'idée : ${short(idea.text)}`);
+    const menu = actionMenu(menuItems(idea, can, ui, ctx), t("Actions pour l'idée : {text}", { text: short(idea.text) }));
     if (menu) card.querySelector(".meta").append(menu);
   }
   const tools = h("div", { class: "tools" });
   if (can.vote) tools.append(...voteTools(idea, ctx).filter(Boolean));
-  if (ui.confirmDelete) tools.append(h("button", { type: "button", class: "danger", "data-key": "delete-confirm", onclick: () => ctx.act.remove(idea) }, "Confirmer la suppression"));
+  if (ui.confirmDelete) tools.append(h("button", { type: "button", class: "danger", "data-key": "delete-confirm", onclick: () => ctx.act.remove(idea) }, t("Confirmer la suppression")));
   if (can.promote && ctx.roadmaps().length) tools.append(...promoteTools(idea, ui, ctx).filter(Boolean));
   if (tools.childNodes.length) card.append(tools);
   card.append(h("p", { class: "card-error", role: "alert", "data-testid": "card-error", hidden: ui.error ? null : true }, ui.error || ""));
@@ -102,7 +103,8 @@ function actionLink(idea) {
   if (!action || !action.url || !action.title) return null;
   return h("p", { class: "card-action" },
     h("a", { href: action.url, target: "_blank", rel: "noopener", "data-testid": "idea-action", "data-action-id": String(action.id) },
-      h("span", { "aria-hidden": "true" }, "→ "), "Action : ", action.title, h("span", { class: "visually-hidden" }, " (nouvel onglet)")));
+      h("span", { "aria-hidden": "true" }, "→ "), t("Action : {title}", { title: action.title }),
+      h("span", { class: "visually-hidden" }, " ", t("(nouvel onglet)"))));
 }
 
 const onScreen = (idea, state) => Boolean(state.workshop.focus && state.workshop.focus.idea_id === idea.id);
@@ -114,14 +116,14 @@ function menuItems(idea, can, ui, ctx) {
   const { act, state } = ctx;
   const fac = state.isFacilitator;
   return [
-    can.edit ? { key: "edit", label: "Modifier", run: () => act.openEditor(idea), keepFocus: true } : null,
-    can.move && state.columns.length > 1 ? { key: "move", label: "Déplacer vers…", run: () => act.chooseColumn(idea), keepFocus: true } : null,
-    can.group ? { key: "group", label: "Regrouper avec…", run: () => act.chooseGroup(idea), keepFocus: true } : null,
-    can.group && idea.group_id ? { key: "ungroup", label: "Sortir du groupe", run: () => act.ungroup(idea) } : null,
-    fac && !idea.pending && !idea.hidden ? { key: "focus", label: onScreen(idea, state) ? "Ne plus projeter" : "Projeter cette idée", run: () => act.focus(onScreen(idea, state) ? {} : { idea_id: idea.id }) } : null,
-    fac && idea.pending ? { key: "approve", label: "Valider l'idée", run: () => act.approve(idea) } : null,
-    fac && !idea.pending ? { key: "hide", label: idea.hidden ? "Afficher aux participants" : "Masquer aux participants", run: () => act.hide(idea, !idea.hidden) } : null,
-    can.edit ? { key: "delete", label: "Supprimer", danger: true, run: () => act.askRemove(idea), keepFocus: true } : null,
+    can.edit ? { key: "edit", label: t("Modifier"), run: () => act.openEditor(idea), keepFocus: true } : null,
+    can.move && state.columns.length > 1 ? { key: "move", label: t("Déplacer vers…"), run: () => act.chooseColumn(idea), keepFocus: true } : null,
+    can.group ? { key: "group", label: t("Regrouper avec…"), run: () => act.chooseGroup(idea), keepFocus: true } : null,
+    can.group && idea.group_id ? { key: "ungroup", label: t("Sortir du groupe"), run: () => act.ungroup(idea) } : null,
+    fac && !idea.pending && !idea.hidden ? { key: "focus", label: onScreen(idea, state) ? t("Ne plus projeter") : t("Projeter cette idée"), run: () => act.focus(onScreen(idea, state) ? {} : { idea_id: idea.id }) } : null,
+    fac && idea.pending ? { key: "approve", label: t("Valider l'idée"), run: () => act.approve(idea) } : null,
+    fac && !idea.pending ? { key: "hide", label: idea.hidden ? t("Afficher aux participants") : t("Masquer aux participants"), run: () => act.hide(idea, !idea.hidden) } : null,
+    can.edit ? { key: "delete", label: t("Supprimer"), danger: true, run: () => act.askRemove(idea), keepFocus: true } : null,
   ];
 }
 
@@ -143,14 +145,14 @@ function editor(idea, ui, ctx) {
   return h(
     "form",
     { class: "card-editor", onsubmit: (e) => { e.preventDefault(); ctx.act.edit(idea, ui.draft, ui.color); } },
-    h("label", { for: id }, "Texte de l'idée"),
+    h("label", { for: id }, t("Texte de l'idée")),
     area,
-    h("p", { class: "hint" }, "Entrée enregistre, Maj+Entrée va à la ligne, Échap annule."),
-    h("label", { for: `${id}-color` }, "Couleur"),
+    h("p", { class: "hint" }, t("Entrée enregistre, Maj+Entrée va à la ligne, Échap annule.")),
+    h("label", { for: `${id}-color` }, t("Couleur")),
     colors,
     h("div", { class: "tools" },
-      h("button", { type: "submit", "data-key": "edit-save" }, "Enregistrer"),
-      h("button", { type: "button", class: "secondary", onclick: () => ctx.act.closeEditor(idea) }, "Annuler")),
+      h("button", { type: "submit", "data-key": "edit-save" }, t("Enregistrer")),
+      h("button", { type: "button", class: "secondary", onclick: () => ctx.act.closeEditor(idea) }, t("Annuler"))),
   );
 }
 
@@ -162,16 +164,16 @@ function voteTools(idea, ctx) {
   const mineCount = given || 0;
   const cap = settings.max_votes_per_idea ?? 3;
   // The cap of this idea is said on its card; a spent budget once, in the status bar (budget-note).
-  const capped = mineCount >= cap ? `Au plus ${cap} gommette${cap > 1 ? "s" : ""} par idée.` : null;
-  const spent = me.votes_left === 0 ? "Plus de gommettes : retirez-en une (−1) pour voter ailleurs." : null;
+  const capped = mineCount >= cap ? tn("Au plus {n} gommette par idée.", "Au plus {n} gommettes par idée.", cap) : null;
+  const spent = me.votes_left === 0 ? t("Plus de gommettes : retirez-en une (−1) pour voter ailleurs.") : null;
   const reason = capped || spent;
   const reasonId = capped ? `vote-reason-${idea.id}` : "budget-note";
   return [
     h("button", { type: "button", "data-testid": "vote-button", "data-key": "vote", "aria-disabled": reason ? "true" : null,
-      "aria-describedby": reason ? reasonId : null, onclick: () => (reason ? ctx.act.refuse(idea, reason) : ctx.act.vote(idea)) }, "+1 gommette"),
+      "aria-describedby": reason ? reasonId : null, onclick: () => (reason ? ctx.act.refuse(idea, reason) : ctx.act.vote(idea)) }, t("+1 gommette")),
     h("button", { type: "button", class: "secondary", "data-testid": "vote-retract", "data-key": "unvote", disabled: mineCount ? null : true,
-      "aria-label": "−1 : retirer une de mes gommettes", onclick: () => ctx.act.unvote(idea) }, "−1"),
-    h("span", { class: "my-votes", "data-my-votes": String(mineCount) }, `Mes gommettes : ${mineCount}`),
+      "aria-label": t("−1 : retirer une de mes gommettes"), onclick: () => ctx.act.unvote(idea) }, "−1"),
+    h("span", { class: "my-votes", "data-my-votes": String(mineCount) }, t("Mes gommettes : {count}", { count: formatNumber(mineCount) })),
     capped ? h("span", { class: "vote-reason", id: reasonId, "data-testid": "vote-reason" }, capped) : null,
   ];
 }
@@ -180,7 +182,7 @@ function voteTools(idea, ctx) {
 function gradeButtons(idea, given, ctx) {
   const id = `grade-${idea.id}`;
   return h("div", { class: "grade-row", role: "group", "aria-labelledby": id, "data-testid": "grade-buttons" },
-    h("span", { id, class: "grade-label" }, "Ma mention"),
+    h("span", { id, class: "grade-label" }, t("Ma mention")),
     [6, 5, 4, 3, 2, 1, 0].map((g) => h("button", {
       type: "button", class: `grade grade-btn-${g}`, "data-grade": String(g), "data-key": `grade-${g}`, "aria-pressed": given === g ? "true" : "false",
       onclick: () => ctx.act.grade(idea, given === g ? null : g),
@@ -190,7 +192,7 @@ function gradeButtons(idea, given, ctx) {
 function promoteTools(idea, ui, ctx) {
   if (!ui.promoting) {
     return [h("button", { type: "button", class: "secondary", "data-key": "promote", "data-testid": "promote-button",
-      onclick: () => ctx.act.openPromote(idea) }, "Promouvoir dans une feuille de route")];
+      onclick: () => ctx.act.openPromote(idea) }, t("Promouvoir dans une feuille de route"))];
   }
   const p = ui.promote || (ui.promote = { roadmap: String(ctx.roadmaps()[0].id), axis: "", title: idea.text.slice(0, 200) });
   return [promoteForm({ id: `promote-roadmap-${idea.id}`, p, ctx, onSubmit: () => ctx.act.promote(idea, p), onCancel: () => ctx.act.closePromote(idea) })];
@@ -201,7 +203,7 @@ function promoteTools(idea, ui, ctx) {
  * `p` keeps what was chosen across redraws; the axes of a roadmap are fetched once, when it is chosen.
  * Without `onCancel` (in a dialog, which has its own), no cancel button.
  */
-export function promoteForm({ id, p, ctx, onSubmit, onCancel, submitLabel = "Promouvoir" }) {
+export function promoteForm({ id, p, ctx, onSubmit, onCancel, submitLabel = t("Promouvoir") }) {
   const roadmaps = ctx.roadmaps();
   const rsel = h("select", { id, "data-key": "promote-roadmap", "data-testid": "promote-roadmap" },
     roadmaps.map((r) => option(r.id, r.title, String(r.id) === p.roadmap)));
@@ -226,11 +228,11 @@ export function promoteForm({ id, p, ctx, onSubmit, onCancel, submitLabel = "Pro
   fillAxes();
   if (!p.axis) ctx.act.loadAxes(p.roadmap).then(() => rsel.isConnected && fillAxes());
   return h("form", { class: "promote-form", onsubmit: (e) => { e.preventDefault(); if (p.axis) onSubmit(); } },
-    h("label", { for: id }, "Feuille de route"), rsel,
-    h("label", { for: `${id}-axis` }, "Axe"), asel,
-    h("label", { for: `${id}-title` }, "Intitulé de l'action"), title,
+    h("label", { for: id }, t("Feuille de route")), rsel,
+    h("label", { for: `${id}-axis` }, t("Axe")), asel,
+    h("label", { for: `${id}-title` }, t("Intitulé de l'action")), title,
     h("div", { class: "tools" }, submit,
-      onCancel ? h("button", { type: "button", class: "secondary", onclick: onCancel }, "Annuler") : null));
+      onCancel ? h("button", { type: "button", class: "secondary", onclick: onCancel }, t("Annuler")) : null));
 }
 
 /** A typed idea the server has not acknowledged yet. */
@@ -241,9 +243,9 @@ export function renderPending(item, ctx) {
     { class: "card-idea pending" + (refused ? " unsent" : ""), "data-testid": "pending-idea", dataset: { clientId: item.client_id, color: item.color || "yellow" } },
     h("p", { class: "idea-text" }, item.text),
     h("p", { class: "meta pending-state", role: refused ? "alert" : null },
-      refused ? `Non envoyée : ${item.error}` : item.sending ? "Envoi…" : "Pas encore envoyée — partira dès le retour de la connexion"),
+      refused ? t("Non envoyée : {error}", { error: item.error }) : item.sending ? t("Envoi…") : t("Pas encore envoyée — partira dès le retour de la connexion")),
     h("div", { class: "tools" },
-      h("button", { type: "button", class: "secondary", onclick: () => ctx.act.retry(item.client_id) }, "Réessayer"),
-      h("button", { type: "button", class: "secondary", onclick: () => ctx.act.discard(item.client_id) }, "Abandonner")),
+      h("button", { type: "button", class: "secondary", onclick: () => ctx.act.retry(item.client_id) }, t("Réessayer")),
+      h("button", { type: "button", class: "secondary", onclick: () => ctx.act.discard(item.client_id) }, t("Abandonner"))),
   );
 }

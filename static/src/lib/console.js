@@ -2,21 +2,27 @@
 // change reveals something, no change on an arrow key), the join code, the projector link, the
 // results, undo, live participation during a vote, and the participants panel.
 import { announce, h } from "./dom.js";
+import { apiHeaders, formatNumber, lang, t } from "./i18n.js";
 import { PHASES } from "./labels.js";
 import { confirmDialog } from "./menu.js";
 
 export const ORDER = ["setup", "brainstorm", "cluster", "vote", "discuss", "closed"];
 const $ = (id) => document.getElementById(id);
 
-/** What moving from one phase to another would show that is hidden now (null: nothing). */
+/**
+ * What moving from one phase to another would show that is hidden now, said in one sentence (null:
+ * nothing). Private ideas are revealed leaving the brainstorm, hidden votes leaving the vote: never both.
+ */
 export function reveals(from, to, settings) {
   const early = (p) => p === "setup" || p === "brainstorm";
-  const out = [];
+  const phase = PHASES[to] || to;
   if (settings.private_brainstorm !== false && early(from) && !early(to)) {
-    out.push("toutes les idées du remue-méninges privé deviendront visibles de tous les participants");
+    return t("En passant à « {phase} », toutes les idées du remue-méninges privé deviendront visibles de tous les participants. On ne peut pas les cacher de nouveau.", { phase });
   }
-  if (settings.reveal_votes === "end" && from === "vote" && to !== "vote") out.push("les votes cachés seront révélés à tous");
-  return out.length ? out : null;
+  if (settings.reveal_votes === "end" && from === "vote" && to !== "vote") {
+    return t("En passant à « {phase} », les votes cachés seront révélés à tous. On ne peut pas les cacher de nouveau.", { phase });
+  }
+  return null;
 }
 
 export class FacilitatorConsole {
@@ -50,7 +56,7 @@ export class FacilitatorConsole {
     $("board-undo").addEventListener("click", () => this.undo());
     $("present-unfocus")?.addEventListener("click", async () => {
       const ack = await this.command("present.focus", {}, "toast");
-      if (ack.ok) announce("L'écran de la salle montre tout le tableau.");
+      if (ack.ok) announce(t("L'écran de la salle montre tout le tableau."));
     });
     $("participants-refresh")?.addEventListener("click", () => this.loadParticipants());
     const toggle = $("participants-toggle");
@@ -68,12 +74,12 @@ export class FacilitatorConsole {
     const shown = reveals(from, to, this.state.workshop.settings || {});
     if (shown) {
       const ok = await confirmDialog({
-        title: `Passer à la phase « ${PHASES[to]} » ?`,
-        text: `En passant à « ${PHASES[to]} », ${shown.join(" et ")}. On ne peut pas les cacher de nouveau.`,
-        confirm: `Révéler et passer à « ${PHASES[to]} »`,
+        title: t("Passer à la phase « {phase} » ?", { phase: PHASES[to] }),
+        text: shown,
+        confirm: t("Révéler et passer à « {phase} »", { phase: PHASES[to] }),
       });
       if (!ok) {
-        announce("Changement de phase annulé.");
+        announce(t("Changement de phase annulé."));
         return;
       }
     }
@@ -88,7 +94,7 @@ export class FacilitatorConsole {
     const i = ORDER.indexOf(phase);
     const following = ORDER[i + 1];
     this.next.disabled = !following;
-    this.next.textContent = following ? `Phase suivante : ${PHASES[following]}` : "Atelier clos";
+    this.next.textContent = following ? t("Phase suivante : {phase}", { phase: PHASES[following] }) : t("Atelier clos");
     this.renderParticipation();
     const unfocus = $("present-unfocus");
     if (unfocus) unfocus.hidden = !this.state.workshop.focus;
@@ -103,11 +109,16 @@ export class FacilitatorConsole {
     if (!voting || !p) return;
     const total = p.present ?? p.participants ?? 0;
     const voters = p.voters ?? 0;
-    const part = (x, label) => (x && typeof x.present === "number" && x.present ? `${label} ${x.voters} / ${x.present}` : null);
-    const detail = [part(p.room, "salle"), part(p.remote, "distance")].filter(Boolean).join(", ");
-    el.textContent = `${voters} / ${total} ont voté`;
+    const counted = (x) => x && typeof x.present === "number" && x.present;
+    const figures = (x) => ({ voters: formatNumber(x.voters ?? 0), present: formatNumber(x.present) });
+    const detail = [
+      counted(p.room) ? t("salle {voters} / {present}", figures(p.room)) : null,
+      counted(p.remote) ? t("distance {voters} / {present}", figures(p.remote)) : null,
+    ].filter(Boolean).join(", ");
+    const numbers = { voters: formatNumber(voters), total: formatNumber(total) };
+    el.textContent = t("{voters} / {total} ont voté", numbers);
     el.title = detail;
-    el.setAttribute("aria-label", detail ? `${voters} sur ${total} ont voté (${detail})` : `${voters} sur ${total} ont voté`);
+    el.setAttribute("aria-label", detail ? t("{voters} sur {total} ont voté ({detail})", { ...numbers, detail }) : t("{voters} sur {total} ont voté", numbers));
     el.dataset.voters = String(voters);
     el.dataset.participants = String(total);
   }
@@ -119,7 +130,7 @@ export class FacilitatorConsole {
     let url = fresh ? null : sessionStorage.getItem(key);
     if (!url) {
       const r = await fetch(`/api/v1/workshops/${this.code}/presenter-link`, {
-        method: "POST", credentials: "same-origin", headers: { Accept: "application/json", "Content-Type": "application/json" }, body: "{}",
+        method: "POST", credentials: "same-origin", headers: apiHeaders({ "Content-Type": "application/json" }), body: "{}",
       }).catch(() => null);
       const body = r && r.ok ? await r.json().catch(() => null) : null;
       url = body && body.url;
@@ -132,18 +143,18 @@ export class FacilitatorConsole {
     if (out && url) {
       out.hidden = false;
       out.querySelector("input").value = url;
-      if (fresh) announce("Nouveau lien du projecteur : l'ancien ne fonctionne plus.");
+      if (fresh) announce(t("Nouveau lien du projecteur : l'ancien ne fonctionne plus."));
     }
   }
 
-  /** For 30 s after a board action, the undo button says which one it would take back. */
-  justDid(what) {
+  /** For 30 s after a board action, the undo button says which one it would take back ("↶ Annuler le déplacement"). */
+  justDid(label) {
     const button = $("board-undo");
-    button.textContent = `↶ Annuler ${what}`;
+    button.textContent = label;
     button.classList.add("undo-fresh");
     clearTimeout(this.undoTimer);
     this.undoTimer = setTimeout(() => {
-      button.textContent = "↶ Annuler";
+      button.textContent = t("↶ Annuler");
       button.classList.remove("undo-fresh");
     }, 30000);
   }
@@ -151,9 +162,9 @@ export class FacilitatorConsole {
   async undo() {
     const ack = await this.command("board.undo", {}, "toast");
     if (ack.ok) {
-      announce(ack.events ? "Dernière action annulée." : "Cette action ne peut plus avoir d'effet.");
+      announce(ack.events ? t("Dernière action annulée.") : t("Cette action ne peut plus avoir d'effet."));
       clearTimeout(this.undoTimer);
-      $("board-undo").textContent = "↶ Annuler";
+      $("board-undo").textContent = t("↶ Annuler");
       $("board-undo").classList.remove("undo-fresh");
     }
   }
@@ -163,7 +174,7 @@ export class FacilitatorConsole {
     this.online = new Set((p.online || []).filter((x) => x.role !== "facilitator").map((x) => x.id));
     for (const x of p.online || []) if (x.role !== "facilitator" && !this.people.has(x.id)) this.people.set(x.id, { ...x, online: true });
     const count = $("participants-count");
-    if (count) count.textContent = String(this.online.size);
+    if (count) count.textContent = formatNumber(this.online.size);
     if (!$("participants-panel")?.hidden) this.renderParticipants();
   }
 
@@ -172,7 +183,7 @@ export class FacilitatorConsole {
   }
 
   async loadParticipants() {
-    const r = await fetch(`/api/v1/workshops/${this.code}/participants`, { credentials: "same-origin", headers: { Accept: "application/json" } }).catch(() => null);
+    const r = await fetch(`/api/v1/workshops/${this.code}/participants`, { credentials: "same-origin", headers: apiHeaders() }).catch(() => null);
     const body = r && r.ok ? await r.json().catch(() => null) : null;
     if (body && Array.isArray(body.participants)) {
       this.people = new Map(body.participants.map((p) => [p.id, p]));
@@ -183,9 +194,9 @@ export class FacilitatorConsole {
 
   renderParticipants() {
     const list = $("participants-list");
-    const people = [...this.people.values()].sort((a, b) => Number(this.isOnline(b)) - Number(this.isOnline(a)) || a.name.localeCompare(b.name, "fr"));
+    const people = [...this.people.values()].sort((a, b) => Number(this.isOnline(b)) - Number(this.isOnline(a)) || a.name.localeCompare(b.name, lang));
     list.replaceChildren(...people.map((p) => this.person(p)));
-    $("participants-summary").textContent = `${this.online.size} en ligne sur ${people.length}`;
+    $("participants-summary").textContent = t("{online} en ligne sur {total}", { online: formatNumber(this.online.size), total: formatNumber(people.length) });
   }
 
   isOnline(p) {
@@ -194,20 +205,21 @@ export class FacilitatorConsole {
 
   person(p) {
     const ui = (this.editing === p.id);
-    const where = p.attendance === "remote" ? "à distance" : "en salle";
+    const where = p.attendance === "remote" ? t("à distance") : t("en salle");
     const name = ui ? this.renameForm(p) : h("strong", {}, p.name);
     return h("li", { class: "person" + (this.isOnline(p) ? " online" : ""), dataset: { participantId: String(p.id) }, "data-testid": "participant" },
       h("span", { class: "dot", "aria-hidden": "true" }),
       h("span", { class: "who" }, name, " ",
-        h("span", { class: "muted" }, [this.isOnline(p) ? "en ligne" : "hors ligne", where, p.organisation].filter(Boolean).join(" · "))),
+        h("span", { class: "muted" }, [this.isOnline(p) ? t("en ligne") : t("hors ligne"), where, p.organisation].filter(Boolean).join(" · "))),
       ui ? null : this.collegeSelect(p),
       this.errors?.has(p.id) ? h("p", { class: "error", role: "alert", "data-testid": "participant-error" }, this.errors.get(p.id)) : null,
       ui ? null : h("span", { class: "person-tools" },
-        h("button", { type: "button", class: "secondary small", "aria-label": `Renommer ${p.name}`, onclick: () => { this.editing = p.id; this.renderParticipants(); $(`rename-p-${p.id}`)?.focus(); } }, "Renommer"),
+        h("button", { type: "button", class: "secondary small", "aria-label": t("Renommer {name}", { name: p.name }), onclick: () => { this.editing = p.id; this.renderParticipants(); $(`rename-p-${p.id}`)?.focus(); } }, t("Renommer")),
         // Scribe (issue 16): may write the minutes when only the facilitators may.
         h("button", { type: "button", class: "secondary small", "aria-pressed": String(Boolean(p.scribe)), "data-testid": "participant-scribe",
-          "aria-label": `Secrétaire de séance : ${p.name}`, title: "Peut écrire le compte rendu quand il est réservé à l'animation", onclick: () => this.toggleScribe(p) }, "Secrétaire"),
-        h("button", { type: "button", class: "secondary small", "aria-label": `Retirer ${p.name}`, onclick: () => this.remove(p) }, "Retirer")));
+          "aria-label": t("Secrétaire de séance : {name}", { name: p.name }), title: t("Peut écrire le compte rendu quand il est réservé à l'animation"),
+          onclick: () => this.toggleScribe(p) }, t("Secrétaire")),
+        h("button", { type: "button", class: "secondary small", "aria-label": t("Retirer {name}", { name: p.name }), onclick: () => this.remove(p) }, t("Retirer"))));
   }
 
   // College (issue 17): a select per participant when the workshop has colleges; a refusal
@@ -218,11 +230,11 @@ export class FacilitatorConsole {
     const id = `college-p-${p.id}`;
     const current = p.college == null ? "" : String(p.college);
     const select = h("select", { id, "data-testid": "participant-college", onchange: () => this.setCollege(p, select) },
-      h("option", { value: "" }, "Sans collège"),
+      h("option", { value: "" }, t("Sans collège")),
       ...colleges.map((c) => h("option", { value: String(c.id) }, c.name)));
     select.value = current;
     return h("span", { class: "person-college" },
-      h("label", { for: id, class: "visually-hidden" }, `Collège de ${p.name}`), select);
+      h("label", { for: id, class: "visually-hidden" }, t("Collège de {name}", { name: p.name })), select);
   }
 
   async setCollege(p, select) {
@@ -233,7 +245,7 @@ export class FacilitatorConsole {
       this.errors.delete(p.id);
       this.people.set(p.id, { ...p, ...(r.participant || {}) });
       const name = ((this.state.workshop.settings || {}).colleges || []).find((c) => String(c.id) === String(college))?.name;
-      announce(college ? `${p.name} est dans le collège ${name || college}.` : `${p.name} n'a plus de collège.`);
+      announce(college ? t("{name} est dans le collège {college}.", { name: p.name, college: name || college }) : t("{name} n'a plus de collège.", { name: p.name }));
     }
     this.renderParticipants();
     if (!r) document.getElementById(`college-p-${p.id}`)?.focus();
@@ -244,7 +256,7 @@ export class FacilitatorConsole {
     if (!r) return;
     const scribe = Boolean(r.participant && r.participant.scribe);
     this.people.set(p.id, { ...p, scribe });
-    announce(scribe ? `${p.name} est secrétaire de séance.` : `${p.name} n'est plus secrétaire de séance.`);
+    announce(scribe ? t("{name} est secrétaire de séance.", { name: p.name }) : t("{name} n'est plus secrétaire de séance.", { name: p.name }));
     this.renderParticipants();
   }
 
@@ -255,38 +267,38 @@ export class FacilitatorConsole {
       const r = await this.api("PATCH", p.id, { name: input.value.trim() });
       if (r) {
         this.people.set(p.id, { ...p, ...(r.participant || {}), name: (r.participant && r.participant.name) || input.value.trim() });
-        announce(`Participant renommé : ${input.value.trim()}.`);
+        announce(t("Participant renommé : {name}.", { name: input.value.trim() }));
       }
       this.editing = null;
       this.renderParticipants();
     } },
-    h("label", { for: input.id, class: "visually-hidden" }, `Nouveau nom de ${p.name}`), input,
-    h("button", { type: "submit", class: "small" }, "Enregistrer"),
-    h("button", { type: "button", class: "secondary small", onclick: () => { this.editing = null; this.renderParticipants(); } }, "Annuler"));
+    h("label", { for: input.id, class: "visually-hidden" }, t("Nouveau nom de {name}", { name: p.name })), input,
+    h("button", { type: "submit", class: "small" }, t("Enregistrer")),
+    h("button", { type: "button", class: "secondary small", onclick: () => { this.editing = null; this.renderParticipants(); } }, t("Annuler")));
   }
 
   async remove(p) {
     const ok = await confirmDialog({
-      title: `Retirer ${p.name} de l'atelier ?`,
-      text: "Sa connexion est coupée aussitôt et son lien ne fonctionne plus. Ses idées et ses votes restent.",
-      confirm: "Retirer", danger: true,
+      title: t("Retirer {name} de l'atelier ?", { name: p.name }),
+      text: t("Sa connexion est coupée aussitôt et son lien ne fonctionne plus. Ses idées et ses votes restent."),
+      confirm: t("Retirer"), danger: true,
     });
     if (!ok) return;
     if (await this.api("DELETE", p.id)) {
       this.people.delete(p.id);
-      announce(`${p.name} a été retiré·e de l'atelier.`);
+      announce(t("{name} a été retiré·e de l'atelier.", { name: p.name }));
       this.renderParticipants();
     }
   }
 
   async api(method, id, body, onError) {
     const r = await fetch(`/api/v1/workshops/${this.code}/participants/${id}`, {
-      method, credentials: "same-origin", headers: { Accept: "application/json", "Content-Type": "application/json" },
+      method, credentials: "same-origin", headers: apiHeaders({ "Content-Type": "application/json" }),
       body: body ? JSON.stringify(body) : undefined,
     }).catch(() => null);
     const data = r ? await r.json().catch(() => ({})) : null;
     if (!r || !r.ok) {
-      (onError || this.showError)((data && data.error) || "Action impossible : réessayez.");
+      (onError || this.showError)((data && data.error) || t("Action impossible : réessayez."));
       return null;
     }
     return data;

@@ -13,7 +13,7 @@ function read() {
 const catalog = read();
 
 /** The page's language: "fr" (the source) or "en". */
-export const lang = catalog.lang || document.documentElement.lang || "fr";
+export const lang = catalog.lang || (typeof document !== "undefined" && document.documentElement.lang) || "fr";
 const messages = catalog.messages || {};
 
 /** Labels defined once on the server (app/i18n.py): phases, grades (index = grade), colours. */

@@ -1,26 +1,21 @@
-// French labels shown on the board; the server sends only codes.
-export const PHASES = {
-  setup: "Préparation",
-  brainstorm: "Remue-méninges",
-  cluster: "Regroupement",
-  vote: "Vote",
-  discuss: "Discussion",
-  closed: "Clos",
-};
+// Labels shown on the board. Phases, grades and colours are defined once on the server
+// (app/i18n.py) and come with the page's catalog (./i18n.js); the names below stay for the
+// modules that import them.
+import { formatNumber, labels, t, tn } from "./i18n.js";
 
-// Majority judgment mentions, index = grade sent to the server (6 best).
-export const MENTIONS = ["À rejeter", "Insuffisant", "Passable", "Assez bien", "Bien", "Très bien", "Excellent"];
+export const PHASES = labels.phases;
 
-export const COLORS = {
-  yellow: "Jaune", pink: "Rose", blue: "Bleu", green: "Vert", orange: "Orange", purple: "Violet",
-};
+// Majority judgment's grades, index = grade sent to the server (6 best).
+export const MENTIONS = labels.grades;
+
+export const COLORS = labels.colors;
 
 export const STATES = {
-  connecting: "Connexion…",
-  connected: "Connecté",
-  reconnecting: "Connexion perdue — reconnexion…",
-  "catching-up": "Mise à jour du tableau…",
-  offline: "Hors ligne — vos idées sont gardées et partiront au retour du réseau",
+  connecting: t("Connexion…"),
+  connected: t("Connecté"),
+  reconnecting: t("Connexion perdue — reconnexion…"),
+  "catching-up": t("Mise à jour du tableau…"),
+  offline: t("Hors ligne — vos idées sont gardées et partiront au retour du réseau"),
 };
 
 /** What this person may do now, in one sentence. */
@@ -28,22 +23,25 @@ export function phaseHelp(phase, role, settings) {
   const fac = role === "facilitator";
   switch (phase) {
     case "setup":
-      return fac ? "Préparation : ajoutez des idées de départ, puis lancez le remue-méninges."
-        : "L'atelier va commencer : l'animateur prépare le tableau.";
+      return fac ? t("Préparation : ajoutez des idées de départ, puis lancez le remue-méninges.")
+        : t("L'atelier va commencer : l'animateur prépare le tableau.");
     case "brainstorm":
       return settings.private_brainstorm !== false && !fac
-        ? "Proposez vos idées : elles restent visibles de vous seul·e et de l'animation jusqu'à la fin du remue-méninges."
-        : "Proposez vos idées dans les colonnes.";
+        ? t("Proposez vos idées : elles restent visibles de vous seul·e et de l'animation jusqu'à la fin du remue-méninges.")
+        : t("Proposez vos idées dans les colonnes.");
     case "cluster":
-      return "Regroupez les idées proches : glissez une carte sur une autre (ou menu ⋯ « Regrouper avec… »).";
+      return t("Regroupez les idées proches : glissez une carte sur une autre (ou menu ⋯ « Regrouper avec… »).");
     case "vote":
-      if (settings.vote_method === "majority_judgment") return "Donnez une mention à chaque idée (de « À rejeter » à « Excellent »).";
-      return `Votez : ${settings.votes_per_participant ?? 5} gommettes en tout, au plus ${settings.max_votes_per_idea ?? 3} par idée.`;
+      if (settings.vote_method === "majority_judgment") {
+        return t("Donnez une mention à chaque idée (de « {worst} » à « {best} »).", { worst: MENTIONS[0], best: MENTIONS[6] });
+      }
+      return tn("Votez : {n} gommette en tout, au plus {max} par idée.", "Votez : {n} gommettes en tout, au plus {max} par idée.",
+        settings.votes_per_participant ?? 5, { max: formatNumber(settings.max_votes_per_idea ?? 3) });
     case "discuss":
-      return fac ? "Discussion : promouvez les idées retenues dans une feuille de route."
-        : "Discussion des idées retenues.";
+      return fac ? t("Discussion : promouvez les idées retenues dans une feuille de route.")
+        : t("Discussion des idées retenues.");
     case "closed":
-      return "L'atelier est clos : le tableau est en lecture seule.";
+      return t("L'atelier est clos : le tableau est en lecture seule.");
     default:
       return "";
   }

@@ -4,6 +4,7 @@
 // `sync {since}` on a gap, a reconnect or a resync flag, and say how things stand.
 import { io } from "socket.io-client";
 import { newId } from "./dom.js";
+import { lang, t } from "./i18n.js";
 
 const ACK_TIMEOUT = 10000;
 const OFFLINE_AFTER = 20000;
@@ -28,7 +29,8 @@ export class Connection {
 
   start() {
     this.socket = io({
-      auth: { ...this.auth, workshop: this.code },
+      // lang: the server's messages on this socket speak the page's language (app/i18n.py).
+      auth: { ...this.auth, workshop: this.code, lang },
       transports: ["websocket", "polling"],
       tryAllTransports: true,
       autoConnect: !this.netDown,
@@ -83,12 +85,12 @@ export class Connection {
   /** Send a command; always resolves with an ack-shaped object. */
   send(name, payload = {}) {
     if (!this.connected) {
-      return Promise.resolve({ ok: false, error: { code: "offline", message: "Hors ligne : réessayez au retour de la connexion." } });
+      return Promise.resolve({ ok: false, error: { code: "offline", message: t("Hors ligne : réessayez au retour de la connexion.") } });
     }
     return new Promise((resolve) => {
       this.socket.timeout(this.ackTimeout).emit(name, payload, (err, ack) => {
-        if (err) resolve({ ok: false, error: { code: "timeout", message: "Le serveur ne répond pas : réessayez." } });
-        else resolve(ack || { ok: false, error: { code: "internal", message: "Réponse vide du serveur." } });
+        if (err) resolve({ ok: false, error: { code: "timeout", message: t("Le serveur ne répond pas : réessayez.") } });
+        else resolve(ack || { ok: false, error: { code: "internal", message: t("Réponse vide du serveur.") } });
       });
     });
   }

@@ -1,6 +1,7 @@
 // One discreet action menu per card or stack (a menu button), and the dialog used by
 // "Déplacer vers…" and "Regrouper avec…": the keyboard and screen-reader path of every gesture.
 import { h } from "./dom.js";
+import { t } from "./i18n.js";
 
 let openMenu = null;
 
@@ -27,7 +28,7 @@ export function actionMenu(items, label, key = "menu", testid = "card-menu") {
   const list = h("ul", { class: "menu-list", role: "menu", hidden: true, "aria-label": label });
   const button = h("button", {
     type: "button", class: "menu-button", "data-key": key, "data-testid": testid,
-    "aria-haspopup": "menu", "aria-expanded": "false", "aria-label": label, title: "Actions",
+    "aria-haspopup": "menu", "aria-expanded": "false", "aria-label": label, title: t("Actions"),
   }, h("span", { "aria-hidden": "true" }, "⋯"));
   const root = h("div", { class: "card-menu" }, button, list);
   const items_ = entries.map((item) => h("li", { role: "none" },
@@ -88,7 +89,7 @@ export function choose({ title, hint, choices, extra = [], returnTo }) {
     hint ? h("p", { class: "hint" }, hint) : null,
     choices.length ? list : null,
     ...(typeof extra === "function" ? extra(close) : extra),
-    h("p", { class: "dialog-buttons" }, h("button", { type: "button", class: "secondary", onclick: close }, "Annuler")));
+    h("p", { class: "dialog-buttons" }, h("button", { type: "button", class: "secondary", onclick: close }, t("Annuler"))));
   dialog.addEventListener("cancel", (e) => { e.preventDefault(); close(); });
   document.getElementById("board").append(dialog);
   dialog.showModal();
@@ -114,7 +115,7 @@ export function confirmDialog({ title, text, confirm, danger = false }) {
       h("h2", { id: "confirm-title" }, title),
       h("p", { id: "confirm-text" }, text),
       h("p", { class: "dialog-buttons" },
-        h("button", { type: "button", class: "secondary", "data-testid": "confirm-cancel", onclick: () => done(false) }, "Annuler"),
+        h("button", { type: "button", class: "secondary", "data-testid": "confirm-cancel", onclick: () => done(false) }, t("Annuler")),
         h("button", { type: "button", class: danger ? "danger" : null, "data-testid": "confirm-ok", onclick: () => done(true) }, confirm)));
     dialog.addEventListener("cancel", (e) => { e.preventDefault(); done(false); });
     document.getElementById("board").append(dialog);

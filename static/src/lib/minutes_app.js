@@ -6,7 +6,7 @@
 // network loss, acks with a timeout, client ids) is lib/live.js.
 import * as Y from "yjs";
 import { fromBase64, toBase64 } from "lib0/buffer";
-import { STATES } from "./labels.js";
+import { apiHeaders, t } from "./i18n.js";
 import { Connection } from "./live.js";
 import { Peers } from "./minutes_awareness.js";
 import { createEditor } from "./minutes_codemirror.js";
@@ -22,18 +22,18 @@ const REMOTE_PREVIEW_DELAY = 1500;
 const PREVIEW_MAX_WAIT = 5000;
 // What the editor tells about the text: saved or not, rather than the state of the connection.
 const STATUS = {
-  saved: "Enregistré",
-  pending: "Non synchronisé",
-  offline: "Non synchronisé (hors ligne)",
-  connecting: STATES.connecting,
-  readonly: "Lecture seule",
+  saved: t("Enregistré"),
+  pending: t("Non synchronisé"),
+  offline: t("Non synchronisé (hors ligne)"),
+  connecting: t("Connexion…"),
+  readonly: t("Lecture seule"),
 };
 // Why the text cannot be changed (the server's rule: app/services/minutes/access.py).
 export const READONLY_REASONS = {
-  closed: "Lecture seule : l'atelier est clos, le compte rendu ne change plus.",
-  facilitators: "Lecture seule : seuls l'animation et les secrétaires de séance désignés écrivent ce compte rendu. Vous le lisez en direct.",
-  locked: "Lecture seule : le compte rendu est verrouillé par l'animation. Vous le lisez en direct.",
-  forbidden: "Lecture seule : vous ne pouvez pas modifier ce compte rendu. Vous le lisez en direct.",
+  closed: t("Lecture seule : l'atelier est clos, le compte rendu ne change plus."),
+  facilitators: t("Lecture seule : seuls l'animation et les secrétaires de séance désignés écrivent ce compte rendu. Vous le lisez en direct."),
+  locked: t("Lecture seule : le compte rendu est verrouillé par l'animation. Vous le lisez en direct."),
+  forbidden: t("Lecture seule : vous ne pouvez pas modifier ce compte rendu. Vous le lisez en direct."),
 };
 // Answers made up by the client (no connection, no ack): the server said nothing worth showing.
 const UNANSWERED = new Set(["offline", "timeout"]);
@@ -70,7 +70,7 @@ class MinutesEditor {
     this.people = new Map(); // name -> true: the presence list, for @responsable
     this.owners = new Set(); // owners named in the register now (rebuilt each time: no half-typed names kept)
     this.peers = new Peers({
-      me: { name: el.dataset.meName || "Anonyme", key: el.dataset.meKey || "" },
+      me: { name: el.dataset.meName || t("Anonyme"), key: el.dataset.meKey || "" },
       send: (update) => this.live && this.live.connected && this.live.send("minutes.awareness", { update: toBase64(update) }),
     });
     this.bindDoc(new Y.Doc());
@@ -173,7 +173,7 @@ class MinutesEditor {
       if (parts.length) localStorage.setItem(this.storeKey, toBase64(Y.mergeUpdates(parts)));
       else localStorage.removeItem(this.storeKey);
     } catch (err) {
-      this.showError("Impossible de garder une copie locale : ne fermez pas la page avant « Enregistré ».");
+      this.showError(t("Impossible de garder une copie locale : ne fermez pas la page avant « Enregistré »."));
     }
   }
 
@@ -194,7 +194,7 @@ class MinutesEditor {
     const ack = await this.live.send("minutes.sync");
     if (generation !== this.generation) return;
     if (!ack.ok) {
-      this.showError(ack.error && !UNANSWERED.has(ack.error.code) ? ack.error.message : "Synchronisation impossible, nouvel essai…");
+      this.showError(ack.error && !UNANSWERED.has(ack.error.code) ? ack.error.message : t("Synchronisation impossible, nouvel essai…"));
       setTimeout(() => generation === this.generation && this.live.connected && this.sync(), 2000);
       return;
     }
@@ -264,7 +264,7 @@ class MinutesEditor {
     if (generation !== this.generation) return;
     if (ack.ok) this.acked();
     else if (ack.error && UNANSWERED.has(ack.error.code)) this.retry();
-    else this.rejected(ack.error || { code: "internal", message: "Erreur inconnue." });
+    else this.rejected(ack.error || { code: "internal", message: t("Erreur inconnue.") });
   }
 
   acked() {
@@ -289,7 +289,7 @@ class MinutesEditor {
     if (error.code === "rate_limited") return this.retry();
     this.inflight = null;
     if (error.code === "phase") this.setEditable(false, error.message || READONLY_REASONS.closed);
-    if (error.code === "forbidden") this.setEditable(false, `Lecture seule : ${error.message}`);
+    if (error.code === "forbidden") this.setEditable(false, readOnlyBecause(error.message));
     this.showError(error.message);
     this.reset();
   }
@@ -322,7 +322,7 @@ class MinutesEditor {
   async insertResults() {
     const ack = await this.live.command("minutes.results");
     if (ack.ok) this.hideError();
-    else this.showError(ack.error ? ack.error.message : "Erreur inconnue.");
+    else this.showError(ack.error ? ack.error.message : t("Erreur inconnue."));
   }
 
   // --- preview, register, status ------------------------------------------------------
@@ -360,7 +360,7 @@ class MinutesEditor {
     this.previewBusy = true;
     this.previewStale = false;
     try {
-      const res = await fetch(this.api, { credentials: "same-origin", headers: { Accept: "application/json" } });
+      const res = await fetch(this.api, { credentials: "same-origin", headers: apiHeaders() });
       if (res.ok) {
         const data = await res.json();
         this.preview.innerHTML = data.html; // sanitized by the server (render_markdown)
@@ -386,7 +386,7 @@ class MinutesEditor {
         li.textContent = label(item);
         const line = document.createElement("span");
         line.className = "register-line";
-        line.textContent = ` (ligne ${item.line})`;
+        line.textContent = " " + t("(ligne {line})", { line: item.line });
         li.append(line);
         return li;
       }),
@@ -425,16 +425,22 @@ class MinutesEditor {
 function readonlyReason(ack) {
   if (!ack) return READONLY_REASONS.forbidden;
   if (ack.phase === "closed") return READONLY_REASONS.closed;
-  if (typeof ack.reason === "string" && ack.reason) return ack.reason.startsWith("Lecture seule") ? ack.reason : `Lecture seule : ${ack.reason}`;
+  if (typeof ack.reason === "string" && ack.reason) return readOnlyBecause(ack.reason);
   if (ack.locked) return READONLY_REASONS.locked;
   if (ack.editors === "facilitators") return READONLY_REASONS.facilitators;
   return READONLY_REASONS.forbidden;
 }
 
+/** "Read-only: <the server's reason>", unless the reason already says so. */
+function readOnlyBecause(reason) {
+  const prefix = t("Lecture seule");
+  return reason.startsWith(prefix) ? reason : t("Lecture seule : {reason}", { reason });
+}
+
 function actionLabel(a) {
   const parts = [a.text];
   if (a.owner) parts.push(`@${a.owner}`);
-  if (a.due) parts.push(`échéance ${a.due}`);
+  if (a.due) parts.push(t("échéance {date}", { date: a.due })); // the register's ISO date, as typed
   return parts.join(" — ");
 }
 

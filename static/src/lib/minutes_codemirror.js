@@ -11,23 +11,24 @@ import { defaultKeymap } from "@codemirror/commands";
 import { HighlightStyle, LanguageSupport, syntaxHighlighting } from "@codemirror/language";
 import { deleteMarkupBackward, insertNewlineContinueMarkup, markdownLanguage } from "@codemirror/lang-markdown";
 import { completionKeymap } from "@codemirror/autocomplete";
-import { tags as t } from "@lezer/highlight";
+import { tags } from "@lezer/highlight";
+import { lang, t } from "./i18n.js";
 import { peerCursors, peerTheme } from "./minutes_cursors.js";
 import { datePicker, minutesCompletion } from "./minutes_complete.js";
 
 // Markdown as people read it: headings bigger, emphasis as emphasis, marks in grey.
 const markdownStyle = HighlightStyle.define([
-  { tag: t.heading1, fontWeight: "700", fontSize: "1.35em" },
-  { tag: t.heading2, fontWeight: "700", fontSize: "1.2em" },
-  { tag: [t.heading3, t.heading4, t.heading5, t.heading6], fontWeight: "700" },
-  { tag: t.strong, fontWeight: "700" },
-  { tag: t.emphasis, fontStyle: "italic" },
-  { tag: t.strikethrough, textDecoration: "line-through" },
-  { tag: t.link, color: "#1f5fbf", textDecoration: "underline" },
-  { tag: t.url, color: "#1f5fbf" },
-  { tag: t.monospace, fontFamily: "ui-monospace, 'Liberation Mono', Menlo, monospace", backgroundColor: "#f1f3f5" },
-  { tag: t.quote, color: "#4a5561", fontStyle: "italic" },
-  { tag: [t.processingInstruction, t.meta, t.contentSeparator], color: "#5f6b76" },
+  { tag: tags.heading1, fontWeight: "700", fontSize: "1.35em" },
+  { tag: tags.heading2, fontWeight: "700", fontSize: "1.2em" },
+  { tag: [tags.heading3, tags.heading4, tags.heading5, tags.heading6], fontWeight: "700" },
+  { tag: tags.strong, fontWeight: "700" },
+  { tag: tags.emphasis, fontStyle: "italic" },
+  { tag: tags.strikethrough, textDecoration: "line-through" },
+  { tag: tags.link, color: "#1f5fbf", textDecoration: "underline" },
+  { tag: tags.url, color: "#1f5fbf" },
+  { tag: tags.monospace, fontFamily: "ui-monospace, 'Liberation Mono', Menlo, monospace", backgroundColor: "#f1f3f5" },
+  { tag: tags.quote, color: "#4a5561", fontStyle: "italic" },
+  { tag: [tags.processingInstruction, tags.meta, tags.contentSeparator], color: "#5f6b76" },
 ]);
 
 const theme = EditorView.theme({
@@ -54,7 +55,7 @@ export function createEditor({ parent, ytext, awareness, people, labelledBy, des
     "aria-describedby": describedBy,
     spellcheck: "true",
     autocapitalize: "sentences",
-    lang: "fr",
+    lang, // spelling checked in the writer's language
     // focusable whether editable or not (read-only: to scroll and read); axe wants it said in tabindex
     tabindex: "0",
   };
@@ -79,7 +80,7 @@ export function createEditor({ parent, ytext, awareness, people, labelledBy, des
         EditorView.contentAttributes.of(attributes),
         // CodeMirror writes its styles into a <style> element: the page's CSP allows it by this nonce
         EditorView.cspNonce.of(nonce || ""),
-        placeholder("Écrivez ici le compte rendu…"),
+        placeholder(t("Écrivez ici le compte rendu…")),
         theme,
         peerTheme,
       ],
@@ -107,6 +108,6 @@ function lockedExtension(locked, reason) {
     EditorState.readOnly.of(true),
     EditorView.editable.of(false),
     EditorView.editorAttributes.of({ class: "cm-readonly" }),
-    EditorView.contentAttributes.of({ "aria-readonly": "true", title: reason || "Lecture seule" }),
+    EditorView.contentAttributes.of({ "aria-readonly": "true", title: reason || t("Lecture seule") }),
   ];
 }

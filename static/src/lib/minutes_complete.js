@@ -6,6 +6,7 @@
 import { autocompletion } from "@codemirror/autocomplete";
 import { StateEffect, StateField } from "@codemirror/state";
 import { showPanel } from "@codemirror/view";
+import { formatDateTime, lang, t } from "./i18n.js";
 
 // What may stand before the command on its line: spaces, quote marks, a list marker, a task box.
 const LEAD = String.raw`^\s*(?:>\s*)*(?:(?:[-*+]|\d{1,9}[.)])\s+)?(?:\[[ xX]\]\s+)?`;
@@ -16,9 +17,12 @@ const DUE_RE = /(?:^|\s)(?:due|[ée]ch[ée]ance)\s?:\s?([\d-]{0,10})$/iu;
 
 const fold = (s) => s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
 
+// The commands are syntax, not text (app/lib/minutes_text.py reads /décision, /decision and /action in any
+// language): French pages offer the French keyword, others its unaccented spelling; only the details are words.
+const DECISION = lang === "fr" ? "/d\u00e9cision" : "/decision";
 const COMMANDS = [
-  { label: "/décision", apply: "/décision ", detail: "une décision du relevé", type: "keyword" },
-  { label: "/action", apply: "/action ", detail: "texte @responsable due:AAAA-MM-JJ", type: "keyword" },
+  { label: DECISION, apply: `${DECISION} `, detail: t("une décision du relevé"), type: "keyword" },
+  { label: "/action", apply: "/action ", detail: t("texte @responsable due:AAAA-MM-JJ"), type: "keyword" },
 ];
 
 /** The name as the register reads it after `@`: letters, digits, `_`, `-` and `.` only. */
@@ -35,18 +39,18 @@ export function isoDate(d) {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
 
-const LONG_DATE = new Intl.DateTimeFormat("fr-FR", { weekday: "long", day: "numeric", month: "long", year: "numeric" });
+const LONG_DATE = { weekday: "long", day: "numeric", month: "long", year: "numeric" };
 
 function nearDates(today = new Date()) {
   const at = (days) => new Date(today.getFullYear(), today.getMonth(), today.getDate() + days);
   const endOfMonth = new Date(today.getFullYear(), today.getMonth() + 1, 0);
   return [
-    ["demain", at(1)],
-    ["dans une semaine", at(7)],
-    ["dans deux semaines", at(14)],
-    ["fin du mois", endOfMonth],
-    ["dans un mois", new Date(today.getFullYear(), today.getMonth() + 1, today.getDate())],
-    ["dans trois mois", new Date(today.getFullYear(), today.getMonth() + 3, today.getDate())],
+    [t("demain"), at(1)],
+    [t("dans une semaine"), at(7)],
+    [t("dans deux semaines"), at(14)],
+    [t("fin du mois"), endOfMonth],
+    [t("dans un mois"), new Date(today.getFullYear(), today.getMonth() + 1, today.getDate())],
+    [t("dans trois mois"), new Date(today.getFullYear(), today.getMonth() + 3, today.getDate())],
   ];
 }
 
@@ -73,7 +77,7 @@ function ownerSource(context, before, people) {
     seen.add(handle);
     options.push({ label: `@${handle}`, apply: `@${handle} `, detail: name === handle ? undefined : name, type: "variable" });
   }
-  options.sort((a, b) => a.label.localeCompare(b.label, "fr"));
+  options.sort((a, b) => a.label.localeCompare(b.label, lang));
   return options.length ? { from: context.pos - m[1].length - 1, options, filter: false } : null;
 }
 
@@ -83,13 +87,13 @@ function dueSource(context, before) {
   const from = context.pos - m[1].length;
   const options = nearDates().map(([label, date]) => ({
     label: isoDate(date),
-    detail: `${label} — ${LONG_DATE.format(date)}`,
+    detail: `${label} — ${formatDateTime(date, LONG_DATE)}`,
     apply: isoDate(date) + " ",
     type: "constant",
   }));
   options.push({
-    label: "Choisir dans le calendrier…",
-    detail: "ouvre un sélecteur de date",
+    label: t("Choisir dans le calendrier…"),
+    detail: t("ouvre un sélecteur de date"),
     type: "text",
     apply: (view, _completion, start, end) => openDatePicker(view, start, end),
   });
@@ -134,9 +138,9 @@ export function openDatePicker(view, from, to) {
 function datePanel(view) {
   const dom = document.createElement("form");
   dom.className = "cm-date-picker";
-  dom.setAttribute("aria-label", "Choisir une échéance");
+  dom.setAttribute("aria-label", t("Choisir une échéance"));
   const label = document.createElement("label");
-  label.textContent = "Échéance ";
+  label.append(t("Échéance"), " ");
   const input = document.createElement("input");
   input.type = "date";
   input.required = true;
@@ -144,11 +148,11 @@ function datePanel(view) {
   label.append(input);
   const ok = document.createElement("button");
   ok.type = "submit";
-  ok.textContent = "Insérer la date";
+  ok.textContent = t("Insérer la date");
   const cancel = document.createElement("button");
   cancel.type = "button";
   cancel.className = "secondary";
-  cancel.textContent = "Annuler";
+  cancel.textContent = t("Annuler");
   dom.append(label, ok, cancel);
   const close = () => {
     view.dispatch({ effects: closePicker.of(null) });

@@ -6,6 +6,7 @@
 import * as Y from "yjs";
 import { Annotation, RangeSet } from "@codemirror/state";
 import { Decoration, EditorView, ViewPlugin, WidgetType } from "@codemirror/view";
+import { t } from "./i18n.js";
 import { safeColor } from "./minutes_awareness.js";
 
 const refresh = Annotation.define();
@@ -91,7 +92,7 @@ export function peerCursors(ytext, awareness) {
           const head = absolute(state.cursor.head, ytext);
           if (anchor === null || head === null || Math.max(anchor, head) > doc.length) return;
           const color = safeColor(state.user.color, id);
-          const name = String(state.user.name || "Anonyme").slice(0, 80);
+          const name = String(state.user.name || t("Anonyme")).slice(0, 80);
           const [from, to] = [Math.min(anchor, head), Math.max(anchor, head)];
           if (from < to) {
             ranges.push(Decoration.mark({ class: "cm-peer-selection", attributes: { style: `background-color: ${color}33` } }).range(from, to));

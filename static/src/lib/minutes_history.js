@@ -2,6 +2,7 @@
 // (the `diff` library), restore (facilitators; the server makes it a new edit everyone receives,
 // so it can itself be undone or restored) and "Enregistrer une version".
 import { diffLines } from "diff";
+import { apiHeaders, formatDateTime, t, tn } from "./i18n.js";
 
 const CONTEXT = 2; // unchanged lines kept around each change
 const POKE_DELAY = 3000; // ms: the list follows edits at most this often while the panel is open
@@ -9,9 +10,7 @@ const TIME_OPTIONS = { weekday: "short", day: "numeric", month: "short", hour: "
 
 function csrfHeaders() {
   const token = document.querySelector('input[name="csrf_token"]')?.value;
-  const headers = { Accept: "application/json", "Content-Type": "application/json" };
-  if (token) headers["X-CSRFToken"] = token;
-  return headers;
+  return apiHeaders({ "Content-Type": "application/json", ...(token ? { "X-CSRFToken": token } : {}) });
 }
 
 async function call(url, options = {}) {
@@ -19,7 +18,7 @@ async function call(url, options = {}) {
   try {
     res = await fetch(url, { credentials: "same-origin", headers: csrfHeaders(), ...options });
   } catch (err) {
-    throw new Error("Hors ligne : l'historique reviendra avec la connexion.");
+    throw new Error(t("Hors ligne : l'historique reviendra avec la connexion."));
   }
   let data = null;
   try {
@@ -27,7 +26,7 @@ async function call(url, options = {}) {
   } catch (err) {
     /* no JSON body */
   }
-  if (!res.ok) throw new Error((data && data.error && data.error.message) || `Erreur ${res.status}.`);
+  if (!res.ok) throw new Error((data && data.error && data.error.message) || t("Erreur {status}.", { status: res.status }));
   return data || {};
 }
 
@@ -63,7 +62,8 @@ export function diffRows(before, after) {
     const keepTail = j === rows.length ? 0 : CONTEXT;
     if (j - i > keepHead + keepTail + 1) {
       out.push(...rows.slice(i, i + keepHead));
-      out.push({ kind: "skip", text: `… ${j - i - keepHead - keepTail} lignes identiques …` });
+      const n = j - i - keepHead - keepTail;
+      out.push({ kind: "skip", text: tn("… {n} ligne identique …", "… {n} lignes identiques …", n) });
       out.push(...rows.slice(j - keepTail, j));
     } else out.push(...rows.slice(i, j));
     i = j;
@@ -81,9 +81,10 @@ export class History {
     this.compareBox = this.box.querySelector("[data-history-compare]");
     this.diffEl = this.box.querySelector('[data-testid="minutes-diff"]');
     try {
-      this.time = new Intl.DateTimeFormat("fr-FR", { ...TIME_OPTIONS, timeZone });
+      this.timeOptions = { ...TIME_OPTIONS, timeZone };
+      formatDateTime(0, this.timeOptions); // an unknown zone throws: then the browser's own
     } catch (err) {
-      this.time = new Intl.DateTimeFormat("fr-FR", TIME_OPTIONS);
+      this.timeOptions = TIME_OPTIONS;
     }
     this.box.addEventListener("toggle", () => this.box.open && this.refresh());
     this.box.querySelector("[data-history-save]")?.addEventListener("submit", (e) => this.save(e));
@@ -125,20 +126,19 @@ export class History {
   }
 
   when(at) {
-    const d = new Date(at);
-    return Number.isNaN(d.getTime()) ? String(at) : this.time.format(d);
+    return formatDateTime(at, this.timeOptions) || String(at);
   }
 
   item(v) {
     const when = v.when || this.when(v.at); // the server's words, on the workshop's clock
-    const name = v.label || "Version automatique";
-    const chars = `${Number(v.chars || 0).toLocaleString("fr-FR")} caractères`;
+    const name = v.label || t("Version automatique");
+    const chars = tn("{n} caractère", "{n} caractères", Number(v.chars || 0));
     const buttons = el(
       "div",
       { class: "history-actions" },
-      el("button", { type: "button", class: "secondary", "aria-label": `Comparer la version du ${when} avec maintenant`, onclick: () => this.compare(v, when) }, "Comparer"),
+      el("button", { type: "button", class: "secondary", "aria-label": t("Comparer la version du {when} avec maintenant", { when }), onclick: () => this.compare(v, when) }, t("Comparer")),
       this.isFacilitator
-        ? el("button", { type: "button", class: "secondary", "data-history-restore": v.id, "aria-label": `Restaurer la version du ${when}`, onclick: () => this.restore(v, when) }, "Restaurer")
+        ? el("button", { type: "button", class: "secondary", "data-history-restore": v.id, "aria-label": t("Restaurer la version du {when}", { when }), onclick: () => this.restore(v, when) }, t("Restaurer"))
         : null,
     );
     return el(
@@ -154,15 +154,15 @@ export class History {
   }
 
   async compare(v, when) {
-    this.say("Chargement de la version…");
+    this.say(t("Chargement de la version…"));
     try {
       const version = await call(`${this.api}/${encodeURIComponent(v.id)}`);
       const rows = diffRows(version.text || "", this.current());
-      this.compareBox.querySelector("[data-history-compare-title]").textContent = `Version du ${when} comparée à maintenant`;
+      this.compareBox.querySelector("[data-history-compare-title]").textContent = t("Version du {when} comparée à maintenant", { when });
       this.diffEl.replaceChildren(
         ...(rows.some((r) => r.kind === "add" || r.kind === "del")
           ? rows.map((r) => el("div", { class: `diff-${r.kind}` }, el("span", { class: "diff-sign", "aria-hidden": "true" }, sign(r.kind)), el("span", { class: "visually-hidden" }, spoken(r.kind)), r.text ? el("span", { class: "diff-text" }, r.text) : null))
-          : [el("p", {}, "Aucune différence : le texte est le même qu'à cette version.")]),
+          : [el("p", {}, t("Aucune différence : le texte est le même qu'à cette version."))]),
       );
       this.compareBox.hidden = false;
       this.say("");
@@ -177,11 +177,11 @@ export class History {
   }
 
   async restore(v, when) {
-    if (!window.confirm(`Restaurer la version du ${when} ? Le texte actuel est d'abord gardé dans l'historique : la restauration peut elle-même être annulée.`)) return;
-    this.say("Restauration…");
+    if (!window.confirm(t("Restaurer la version du {when} ? Le texte actuel est d'abord gardé dans l'historique : la restauration peut elle-même être annulée.", { when }))) return;
+    this.say(t("Restauration…"));
     try {
       await call(`${this.api}/${encodeURIComponent(v.id)}/restore`, { method: "POST", body: "{}" });
-      this.say(`Version du ${when} restaurée pour tout le monde.`);
+      this.say(t("Version du {when} restaurée pour tout le monde.", { when }));
       this.closeCompare();
       this.restored();
       await this.refresh();
@@ -197,7 +197,7 @@ export class History {
     try {
       await call(this.api, { method: "POST", body: JSON.stringify(label ? { label } : {}) });
       input.value = "";
-      this.say(label ? `Version « ${label} » enregistrée.` : "Version enregistrée.");
+      this.say(label ? t("Version « {label} » enregistrée.", { label }) : t("Version enregistrée."));
       await this.refresh();
     } catch (err) {
       this.say(err.message, true);
@@ -210,5 +210,5 @@ function sign(kind) {
 }
 
 function spoken(kind) {
-  return { add: "Ajouté maintenant : ", del: "Seulement dans la version : ", same: "", skip: "" }[kind];
+  return { add: t("Ajouté maintenant : "), del: t("Seulement dans la version : "), same: "", skip: "" }[kind];
 }

@@ -3,11 +3,11 @@
 // BoardState.restitution (the plenary's snapshot, then each `restitution.card` event), by the projector
 // (present.js) and by the participant's board (board.js, compact). Text only through textContent.
 import { h } from "./dom.js";
+import { t, tn } from "./i18n.js";
 
 function figure(r) {
   if (r.grade_label) return r.grade_label;
-  const n = r.votes ?? 0;
-  return `${n} gommette${n > 1 ? "s" : ""}`; // the board's word, never "voix"
+  return tn("{n} gommette", "{n} gommettes", r.votes ?? 0); // the board's word, never "voix"
 }
 
 export function restitutionCard(card, { compact = false, level = 2 } = {}) {
@@ -17,7 +17,7 @@ export function restitutionCard(card, { compact = false, level = 2 } = {}) {
     { class: "restitution-card", "data-testid": "restitution-card", dataset: { code: card.code, position: card.position } },
     h(`h${level}`, { class: "restitution-title" }, card.title),
     card.facilitators && card.facilitators.length
-      ? h("p", { class: "restitution-by" }, `Animation : ${card.facilitators.join(", ")}`)
+      ? h("p", { class: "restitution-by" }, t("Animation : {names}", { names: card.facilitators.join(", ") }))
       : null,
     results.length
       ? h(
@@ -35,16 +35,16 @@ export function restitutionCard(card, { compact = false, level = 2 } = {}) {
             ),
           ),
         )
-      : h("p", { class: "restitution-none" }, "Pas encore de résultat visible."),
+      : h("p", { class: "restitution-none" }, t("Pas encore de résultat visible.")),
     (card.decisions || []).length
       ? [
-          h(`h${Math.min(level + 1, 6)}`, { class: "restitution-sub" }, "Décisions"),
+          h(`h${Math.min(level + 1, 6)}`, { class: "restitution-sub" }, t("Décisions")),
           h("ul", { class: "restitution-list" }, card.decisions.map((d) => h("li", {}, d))),
         ]
       : null,
     (card.actions || []).length
       ? [
-          h(`h${Math.min(level + 1, 6)}`, { class: "restitution-sub" }, "Actions"),
+          h(`h${Math.min(level + 1, 6)}`, { class: "restitution-sub" }, t("Actions")),
           h(
             "ul",
             { class: "restitution-list" },

@@ -1,5 +1,6 @@
 // The board as this client knows it: a snapshot plus the events applied since.
 // Pure state, no DOM, so the rules of the log (seq, duplicates, gaps) live in one place.
+import { t } from "./i18n.js";
 
 export class BoardState {
   constructor() {
@@ -109,7 +110,7 @@ export class BoardState {
     idea.pending = Boolean(data.pending);
     if (data.group) this.groups.set(data.group.id, { ...this.groups.get(data.group.id), ...data.group });
     delete idea.group;
-    if (idea.group_id && !this.groups.has(idea.group_id)) this.groups.set(idea.group_id, { id: idea.group_id, label: "Groupe" });
+    if (idea.group_id && !this.groups.has(idea.group_id)) this.groups.set(idea.group_id, { id: idea.group_id, label: t("Groupe") });
     this.ideas.set(idea.id, idea);
     // Where the idea was and is: a change of column or group redraws the columns, not one card.
     const moved = !before || before.column_id !== idea.column_id || before.group_id !== idea.group_id || before.position !== idea.position;
@@ -164,7 +165,7 @@ export class BoardState {
       if (this.groupColumn(g) !== columnId) continue;
       const ideas = this.ideasOfGroup(g);
       const here = ideas.filter((i) => i.column_id === columnId);
-      items.push({ kind: "group", group: this.groups.get(g) || { id: g, label: "Groupe" }, ideas, position: Math.min(...here.map((i) => i.position)) });
+      items.push({ kind: "group", group: this.groups.get(g) || { id: g, label: t("Groupe") }, ideas, position: Math.min(...here.map((i) => i.position)) });
     }
     return items.sort((a, b) => a.position - b.position || itemId(a) - itemId(b));
   }

@@ -3,6 +3,7 @@
 // events, so a group made anywhere shows everywhere at once. Dragging lives in ./dnd.js.
 import { h, option } from "./dom.js";
 import { renderCard, renderPending } from "./cards.js";
+import { formatNumber, t, tn } from "./i18n.js";
 import { BoardDnd } from "./dnd.js";
 import { actionMenu } from "./menu.js";
 
@@ -52,8 +53,8 @@ export class ColumnsView {
     const items = state.itemsIn(c.id);
     const count = items.reduce((n, it) => n + (it.kind === "idea" ? 1 : it.ideas.length), 0);
     return h("section", { class: "column", dataset: { columnId: String(c.id) }, "aria-labelledby": `col-${c.id}` },
-      h("h2", { id: `col-${c.id}` }, c.title, " ", h("span", { class: "count" }, `(${count})`)),
-      h("ul", { class: "cards", dataset: { columnId: String(c.id) }, "aria-label": `Cartes de la colonne ${c.title}` },
+      h("h2", { id: `col-${c.id}` }, c.title, " ", h("span", { class: "count" }, `(${formatNumber(count)})`)),
+      h("ul", { class: "cards", dataset: { columnId: String(c.id) }, "aria-label": t("Cartes de la colonne {column}", { column: c.title }) },
         items.map((it) => (it.kind === "idea" ? renderCard(it.idea, this.ctx) : this.stack(it, c.id)))));
   }
 
@@ -71,15 +72,15 @@ export class ColumnsView {
       ? renameForm(g, ui, act)
       : h("h3", { class: "stack-label", id: `stack-label-${g.id}` }, g.label);
     const menu = actionMenu([
-      canGroup ? { key: "rename", label: "Renommer le groupe", run: () => act.renameGroup(g), keepFocus: true } : null,
-      canGroup && state.columns.length > 1 ? { key: "move", label: "Déplacer le groupe vers…", run: () => act.chooseGroupColumn(g), keepFocus: true } : null,
-      canGroup && state.groups.size > 1 ? { key: "merge", label: "Fusionner avec…", run: () => act.chooseMerge(g), keepFocus: true } : null,
-      canGroup ? { key: "ungroup-all", label: "Défaire le groupe", run: () => act.dissolve(g) } : null,
-      fac ? { key: "focus", label: state.workshop.focus?.group_id === g.id ? "Ne plus projeter" : "Projeter ce groupe",
+      canGroup ? { key: "rename", label: t("Renommer le groupe"), run: () => act.renameGroup(g), keepFocus: true } : null,
+      canGroup && state.columns.length > 1 ? { key: "move", label: t("Déplacer le groupe vers…"), run: () => act.chooseGroupColumn(g), keepFocus: true } : null,
+      canGroup && state.groups.size > 1 ? { key: "merge", label: t("Fusionner avec…"), run: () => act.chooseMerge(g), keepFocus: true } : null,
+      canGroup ? { key: "ungroup-all", label: t("Défaire le groupe"), run: () => act.dissolve(g) } : null,
+      fac ? { key: "focus", label: state.workshop.focus?.group_id === g.id ? t("Ne plus projeter") : t("Projeter ce groupe"),
         run: () => act.focus(state.workshop.focus?.group_id === g.id ? {} : { group_id: g.id }) } : null,
       fac && state.workshop.phase === "discuss" && this.ctx.roadmaps().length
-        ? { key: "promote", label: "Promouvoir le groupe", run: () => act.choosePromoteGroup(g), keepFocus: true } : null,
-    ], `Actions pour le groupe ${g.label}`, `stack-menu-${g.id}`, "stack-menu");
+        ? { key: "promote", label: t("Promouvoir le groupe"), run: () => act.choosePromoteGroup(g), keepFocus: true } : null,
+    ], t("Actions pour le groupe {label}", { label: g.label }), `stack-menu-${g.id}`, "stack-menu");
     return h("li", {
       class: "stack" + (canGroup ? " dnd-item" : "") + (collapsed ? " collapsed" : ""),
       dataset: { groupId: String(g.id), kind: "group", position: String(item.position) },
@@ -87,14 +88,14 @@ export class ColumnsView {
     },
     h("div", { class: "stack-head" },
       h("button", { type: "button", class: "stack-toggle", "data-key": `stack-toggle-${g.id}`, "aria-expanded": collapsed ? "false" : "true",
-        "aria-controls": listId, "aria-label": `${collapsed ? "Déplier" : "Replier"} le groupe ${g.label}`,
+        "aria-controls": listId, "aria-label": collapsed ? t("Déplier le groupe {label}", { label: g.label }) : t("Replier le groupe {label}", { label: g.label }),
         onclick: () => { ui.collapsed = !collapsed; this.renderAll(); } }, h("span", { "aria-hidden": "true" }, collapsed ? "▸" : "▾")),
       label,
-      h("span", { class: "stack-count", "data-testid": "stack-count" }, `${n} idée${n > 1 ? "s" : ""}`),
-      state.workshop.focus?.group_id === g.id ? h("span", { class: "badge badge-focus", "data-testid": "on-screen" }, "À l'écran") : null,
+      h("span", { class: "stack-count", "data-testid": "stack-count" }, tn("{n} idée", "{n} idées", n)),
+      state.workshop.focus?.group_id === g.id ? h("span", { class: "badge badge-focus", "data-testid": "on-screen" }, t("À l'écran")) : null,
       menu),
     h("ul", { class: "stack-cards", id: listId, hidden: collapsed ? true : null, dataset: { groupId: String(g.id), columnId: String(columnId) },
-      "aria-label": `Idées du groupe ${g.label}` }, collapsed ? [] : item.ideas.map((i) => renderCard(i, this.ctx))));
+      "aria-label": t("Idées du groupe {label}", { label: g.label }) }, collapsed ? [] : item.ideas.map((i) => renderCard(i, this.ctx))));
   }
 
   /** Redraw one idea in place when only its content changed; anything structural redraws all. */
@@ -128,7 +129,7 @@ export class ColumnsView {
         h("button", { type: "button", "aria-pressed": pressed ? "true" : "false", "data-testid": id === null ? "filter-all" : "column-chip", title,
           onclick: () => { this.filter.column = id; this.renderChips(); this.applyFilter(); } }, title));
     };
-    this.chips.replaceChildren(chip(null, "Toutes"), ...state.columns.map((c) => chip(c.id, c.title)));
+    this.chips.replaceChildren(chip(null, t("Toutes")), ...state.columns.map((c) => chip(c.id, c.title)));
     this.dnd.attach();
   }
 
@@ -157,7 +158,7 @@ export class ColumnsView {
     }
     const shown = this.root.querySelectorAll('li[data-testid="idea-card"]:not([hidden])').length;
     const status = document.getElementById("filter-status");
-    if (status) status.textContent = f.mine || f.unvoted || f.column !== null ? `${shown} idée${shown > 1 ? "s" : ""} affichée${shown > 1 ? "s" : ""}` : "";
+    if (status) status.textContent = f.mine || f.unvoted || f.column !== null ? tn("{n} idée affichée", "{n} idées affichées", shown) : "";
   }
 }
 
@@ -169,9 +170,9 @@ function renameForm(g, ui, act) {
     if (e.key === "Escape") act.cancelRename(g);
   });
   return h("form", { class: "inline-form rename-form", onsubmit: (e) => { e.preventDefault(); act.saveRename(g, input.value); } },
-    h("label", { for: id, class: "visually-hidden" }, "Nom du groupe"), input,
-    h("button", { type: "submit" }, "Renommer"),
-    h("button", { type: "button", class: "secondary", onclick: () => act.cancelRename(g) }, "Annuler"));
+    h("label", { for: id, class: "visually-hidden" }, t("Nom du groupe")), input,
+    h("button", { type: "submit" }, t("Renommer")),
+    h("button", { type: "button", class: "secondary", onclick: () => act.cancelRename(g) }, t("Annuler")));
 }
 
 /**
