@@ -204,3 +204,15 @@ def test_majority_judgment_in_english_on_a_phone(live_server, english_phone):
     shot(phone, "en-participant-grades-360x740")
     assert_english(phone, [TITLE, PROMPT, *COLUMNS, *IDEAS, "Alice", code])
     fac.close()
+
+
+def test_the_join_page_checks_a_code_in_english(live_server, english_phone):
+    code = live_server.create_workshop(title=TITLE, prompt=PROMPT, columns=COLUMNS)["code"]
+    page = english_phone
+    page.goto(f"{live_server.url}/join?lang=en")
+    status = page.get_by_test_id("join-code-status")
+    page.get_by_test_id("join-code").fill("ZZZZ2222")
+    expect(status).to_have_text(re.compile(r"^No workshop matches this code"))
+    page.get_by_test_id("join-code").fill(code)
+    expect(status).to_have_text(f"Workshop found: {TITLE}")
+    assert not FRENCH.search(status.inner_text())
