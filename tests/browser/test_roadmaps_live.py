@@ -85,11 +85,11 @@ def test_import_the_exported_csv_and_see_the_history(live_server, territory, pag
     roadmap = new_roadmap(live_server, "Feuille de route import")
     body = {"title": "Fonds d'amorçage ESS", "axis_id": roadmap["axes"][1]["id"], "lead": "France Active"}
     action = api(live_server, "POST", f"/roadmaps/{roadmap['id']}/actions", json=body).json()
-    exported = api(live_server, "GET", f"/roadmaps/{roadmap['id']}/export?format=csv").text
+    exported = api(live_server, "GET", f"/roadmaps/{roadmap['id']}/export?format=csv&sep=comma").text
     rows = list(csv.reader(io.StringIO(exported)))
     header = rows[0]
-    rows[1][header.index("progress")] = "80"
-    rows[1][header.index("status")] = "in_progress"
+    rows[1][header.index("Avancement")] = "80"
+    rows[1][header.index("Statut")] = "in_progress"
     out = io.StringIO()
     csv.writer(out).writerows(rows)
     path = tmp_path / "feuille.csv"

@@ -108,13 +108,13 @@ def test_two_colleges_of_different_sizes_weigh_the_same_on_every_path(live_serve
     assert "Rang dans chaque collège" in table and "Bry-sur-Marne : <strong>1</strong>" in table and 'data-testid="colleges"' in page.text
 
     rows = list(
-        csv.DictReader(io.StringIO(requests.get(export, params={"format": "csv"}, headers=auth, timeout=10).text))
+        csv.DictReader(io.StringIO(requests.get(export, params={"format": "csv", "sep": "comma"}, headers=auth, timeout=10).text))
     )
-    by_id = {int(r["idea_id"]): r for r in rows}
-    assert {i: (by_id[i]["rank"], by_id[i]["score"], by_id[i]["raw_rank"]) for i in raw} == {
-        a: ("2", "2.0", "1"),
-        b: ("1", "3.0", "2 ="),
-        c: ("3", "1.0", "2 ="),
+    by_id = {int(r["Identifiant"]): r for r in rows}
+    assert {i: (by_id[i]["Rang"], by_id[i]["Score pondéré"], by_id[i]["Rang sans pondération"]) for i in raw} == {
+        a: ("2", "2", "1"),
+        b: ("1", "3", "2 ="),
+        c: ("3", "1", "2 ="),
     }
     md = requests.get(export, params={"format": "md"}, headers=auth, timeout=10).text
     lines = [line for line in md.splitlines() if line.startswith("- **")]

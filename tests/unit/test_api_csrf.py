@@ -27,7 +27,7 @@ def roadmap(facilitator):
 
 
 def _import_body(client, roadmap, progress: int, headers=None) -> str:
-    export = client.get(f"/api/v1/roadmaps/{roadmap.id}/export?format=csv", headers=headers or {})
+    export = client.get(f"/api/v1/roadmaps/{roadmap.id}/export?format=csv&sep=comma", headers=headers or {})
     rows = list(csv.reader(io.StringIO(export.get_data(as_text=True))))
     rows[1][EXPORT_COLUMNS.index("progress")] = str(progress)
     out = io.StringIO()

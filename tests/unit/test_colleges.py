@@ -240,12 +240,12 @@ def test_weighted_results_in_every_export_and_the_page(make_workshop, facilitato
     data = json.loads(exports.export_workshop(fac, "json")[0])
     assert [(r["idea_id"], r["rank"], r["raw_rank"]) for r in data["results"]] == [(a, 1, 1), (b, 1, 2), (c, 3, 3)]
     assert data["results"][0]["tied"] is True and data["participation"]["colleges"][1]["voters"] == 1
-    rows = list(csv.DictReader(io.StringIO(exports.export_workshop(fac, "csv")[0])))
-    by_id = {int(r["idea_id"]): r for r in rows}
-    assert (by_id[a]["rank"], by_id[a]["score"], by_id[a]["raw_rank"]) == ("1 =", "1.0", "1")
-    assert (by_id[b]["rank"], by_id[b]["rank Fontenay-sous-Bois"], by_id[b]["rank Vincennes"]) == ("1 =", "1", "2 =")
+    rows = list(csv.DictReader(io.StringIO(exports.export_workshop(fac, "csv", sep="comma")[0])))
+    by_id = {int(r["Identifiant"]): r for r in rows}
+    assert (by_id[a]["Rang"], by_id[a]["Score pondéré"], by_id[a]["Rang sans pondération"]) == ("1 =", "1", "1")
+    assert (by_id[b]["Rang"], by_id[b]["Rang Fontenay-sous-Bois"], by_id[b]["Rang Vincennes"]) == ("1 =", "1", "2 =")
     md = exports.export_workshop(fac, "md")[0]
-    assert "## Collèges" in md and "Fontenay-sous-Bois : poids 1 (50.0 % du résultat)" in md
+    assert "## Collèges" in md and "Fontenay-sous-Bois : poids 1 (50,0 % du résultat)" in md
     assert "- **1 =** Idée 2 — 1 gommette, score pondéré 1 — rang sans pondération 2" in md
     assert "salle : 3 sur 3 ; à distance : 1 sur 1" in md and "Collège Vincennes : 3 votant·es sur 3" in md
     auth.login()
@@ -448,16 +448,17 @@ def test_group_csv_has_the_college_columns_of_the_ideas_csv(make_workshop, facil
     votes.cast_vote(small, b, **({"grade": 6} if mj else {}))  # Fontenay: Tiers-lieux first
     if not mj:
         votes.cast_vote(small, b)
-    idea_header = next(csv.reader(io.StringIO(exports.export_workshop(fac, "csv")[0])))
-    body = exports.export_workshop(fac, "csv", scope="groups")[0]
-    rows = {r["group"]: r for r in csv.DictReader(io.StringIO(body))}
+    idea_header = next(csv.reader(io.StringIO(exports.export_workshop(fac, "csv", sep="comma")[0])))
+    body = exports.export_workshop(fac, "csv", scope="groups", sep="comma")[0]
+    rows = {r["Groupe"]: r for r in csv.DictReader(io.StringIO(body))}
     header = next(csv.reader(io.StringIO(body)))
-    weighted = ["raw_grade" if mj else "score", "raw_rank", "rank Vincennes", "rank Fontenay-sous-Bois"]
+    raw_grade, score, raw_rank = "Mention sans pondération", "Score pondéré", "Rang sans pondération"
+    weighted = [raw_grade if mj else score, raw_rank, "Rang Vincennes", "Rang Fontenay-sous-Bois"]
     assert all(col in idea_header for col in weighted) and all(col in header for col in weighted)
-    assert (rows["Navettes"]["rank Vincennes"], rows["Navettes"]["rank Fontenay-sous-Bois"]) == ("1", "2")
-    assert (rows["Tiers-lieux"]["rank Vincennes"], rows["Tiers-lieux"]["rank Fontenay-sous-Bois"]) == ("2", "1")
-    assert (rows["Navettes"]["raw_rank"], rows["Tiers-lieux"]["raw_rank"]) == ("1", "2")
+    assert (rows["Navettes"]["Rang Vincennes"], rows["Navettes"]["Rang Fontenay-sous-Bois"]) == ("1", "2")
+    assert (rows["Tiers-lieux"]["Rang Vincennes"], rows["Tiers-lieux"]["Rang Fontenay-sous-Bois"]) == ("2", "1")
+    assert (rows["Navettes"][raw_rank], rows["Tiers-lieux"][raw_rank]) == ("1", "2")
     if mj:
-        assert (rows["Navettes"]["raw_grade"], rows["Tiers-lieux"]["raw_grade"]) == ("Très bien", "À rejeter")
+        assert (rows["Navettes"][raw_grade], rows["Tiers-lieux"][raw_grade]) == ("Très bien", "À rejeter")
     else:
-        assert (rows["Navettes"]["score"], rows["Tiers-lieux"]["score"]) == ("1.0", "2.0")
+        assert (rows["Navettes"][score], rows["Tiers-lieux"][score]) == ("1", "2")

@@ -3,17 +3,7 @@ on the page's language by default; the board that follows speaks the language ch
 
 import re
 
-import flask_babel
-import pytest
-
 from tests.unit.day_helpers import make_day
-
-
-@pytest.fixture(autouse=True)
-def fresh_locale(app):
-    """The `app` fixture keeps one app context (one `g`) for the whole test, where Flask-Babel caches the
-    locale: each request chooses its own again, as in production where each request has its own context."""
-    app.before_request_funcs.setdefault(None, []).append(flask_babel.refresh)
 
 
 def _lang(html: str) -> str:

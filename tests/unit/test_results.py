@@ -130,13 +130,14 @@ def test_csv_exports_ideas_and_groups(dots_board, client, auth):
     r = client.get(f"/api/v1/workshops/{workshop.code}/export?format=csv")
     assert r.status_code == 200 and r.mimetype == "text/csv"
     assert f'filename="atelier-{workshop.code}.csv"' in r.headers["Content-Disposition"]
-    rows = list(csv.DictReader(io.StringIO(r.get_data(as_text=True))))
-    by_id = {int(x["idea_id"]): x for x in rows}
-    assert by_id[a]["votes"] == "3" and by_id[a]["rank"] == "1 =" and by_id[a]["group"] == "Mobilité"  # a tie
-    assert by_id[d]["text"] == '\'=HYPERLINK("x")'  # no formula reaches a spreadsheet
+    assert r.data.startswith(b"\xef\xbb\xbf")  # UTF-8 with a byte-order mark, `;` (docs/protocol.md § 11)
+    rows = list(csv.DictReader(io.StringIO(r.data.decode("utf-8-sig")), delimiter=";"))
+    by_id = {int(x["Identifiant"]): x for x in rows}
+    assert by_id[a]["Votes"] == "3" and by_id[a]["Rang"] == "1 =" and by_id[a]["Groupe"] == "Mobilité"  # a tie
+    assert by_id[d]["Texte"] == '\'=HYPERLINK("x")'  # no formula reaches a spreadsheet
     groups = client.get(f"/api/v1/workshops/{workshop.code}/export?format=csv&scope=groups")
-    assert list(csv.reader(io.StringIO(groups.get_data(as_text=True)))) == [
-        ["group_id", "group", "ideas", "votes", "rank", "grade"],
+    assert list(csv.reader(io.StringIO(groups.data.decode("utf-8-sig")), delimiter=";")) == [
+        ["Identifiant", "Groupe", "Idées", "Votes", "Rang", "Mention majoritaire"],
         [groups_id(fac, "Accueil"), "Accueil", "2", "4", "1", ""],
         [groups_id(fac, "Mobilité"), "Mobilité", "1", "3", "2", ""],
     ]

@@ -181,8 +181,8 @@ def test_a_public_roadmap_hides_the_join_code_of_a_workshop_in_progress(
     for where, codes in _json_views(client, published_roadmap, action, fac_headers).items():
         assert codes and set(codes) == {code}, where
     base = f"/api/v1/roadmaps/{published_roadmap['id']}"
-    rows = list(csv.DictReader(io.StringIO(client.get(f"{base}/export?format=csv").get_data(as_text=True))))
-    assert rows[0]["sources"].startswith(f"{fac.workshop.title} #{idea['id']}") and code not in rows[0]["sources"]
+    rows = list(csv.DictReader(io.StringIO(client.get(f"{base}/export?format=csv&sep=comma").get_data(as_text=True))))
+    assert rows[0]["Sources"].startswith(f"{fac.workshop.title} #{idea['id']}") and code not in rows[0]["Sources"]
     assert code not in client.get(f"{base}/export?format=md").get_data(as_text=True)
     for page in (f"/roadmaps/{published_roadmap['id']}", f"/roadmaps/{published_roadmap['id']}/actions/{action['id']}"):
         assert code not in client.get(page).get_data(as_text=True), page

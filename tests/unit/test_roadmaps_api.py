@@ -118,7 +118,7 @@ def test_export_and_import_round_trip_over_http(client, fac_headers, roadmap):
             json={"title": title, "axis_id": roadmap["axes"][0]["id"]},
             headers=fac_headers,
         )
-    r = client.get(f"/api/v1/roadmaps/{rid}/export?format=csv", headers=fac_headers)
+    r = client.get(f"/api/v1/roadmaps/{rid}/export?format=csv&sep=comma", headers=fac_headers)
     assert r.status_code == 200 and r.mimetype == "text/csv"
     assert client.get(f"/api/v1/roadmaps/{rid}/export?format=csv").status_code == 404  # still private
     rows = list(csv.reader(io.StringIO(r.get_data(as_text=True))))
@@ -128,7 +128,7 @@ def test_export_and_import_round_trip_over_http(client, fac_headers, roadmap):
     assert r.status_code == 400
     assert r.get_json()["error"] == {
         "code": "invalid",
-        "message": "Ligne 3 : progress doit être entre 0 et 100",
+        "message": "Ligne 3 : « Avancement » doit être entre 0 et 100.",
         "row": 3,
         "field": "progress",
     }

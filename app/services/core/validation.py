@@ -122,10 +122,8 @@ def number(value, field: str, *, lo: float, hi: float) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise Invalid(_("« %(field)s » doit être un nombre.", field=field), field=field)
     if not (isinstance(value, int) or math.isfinite(value)) or not lo <= value <= hi:
-        raise Invalid(
-            _("« %(field)s » doit être un nombre fini entre %(lo)s et %(hi)s.", field=field, lo=f"{lo:.0f}", hi=f"{hi:.0f}"),
-            field=field,
-        )
+        bounds = {"lo": format(lo, ".0f"), "hi": format(hi, ".0f")}
+        raise Invalid(_("« %(field)s » doit être un nombre fini entre %(lo)s et %(hi)s.", field=field, **bounds), field=field)
     return float(value)
 
 
