@@ -3,7 +3,7 @@
 Same services as the Socket.IO `table.*` commands, so the same rules and live events.
 """
 
-from flask import jsonify
+from flask import jsonify, request
 
 from app.api import bp
 from app.api.errors import json_body
@@ -62,4 +62,5 @@ def equity_report(code):
 @bp.get("/workshops/<code>/attendance.csv")
 def attendance(code):
     actor = _actor(code)
-    return attachment(equity.attendance_csv(actor), "csv", f"emargement-{actor.workshop.code}.csv")
+    body = equity.attendance_csv(actor, request.args.get("sep"))
+    return attachment(body, "csv", f"emargement-{actor.workshop.code}.csv")

@@ -55,7 +55,9 @@ def test_equity_and_attendance_endpoints(client, workshop, fac_headers):
     r = client.get(f"/api/v1/workshops/{workshop.code}/attendance.csv", headers=fac_headers)
     assert r.status_code == 200 and r.mimetype == "text/csv"
     assert "attachment" in r.headers["Content-Disposition"]
-    assert r.get_data(as_text=True).splitlines()[1].startswith("Alice,,à distance,")
+    assert r.data.startswith(b"\xef\xbb\xbf") and r.get_data(as_text=True).splitlines()[1].startswith("Alice;;à distance;")
+    comma = client.get(f"/api/v1/workshops/{workshop.code}/attendance.csv?sep=comma", headers=fac_headers)
+    assert comma.get_data(as_text=True).splitlines()[1].startswith("Alice,,à distance,")
     assert client.get(f"/api/v1/workshops/{workshop.code}/attendance.csv", headers=alice).status_code == 403
 
 

@@ -84,7 +84,8 @@ def test_attendance_sheet(fac, workshop, join):
     join(workshop, '=HYPERLINK("http://x")', "remote", organisation="+Coop")
     join(workshop, "Rose", "room", organisation="Mairie")
     tables.create_table(fac, "Table 1", 5)
-    rows = list(csv.reader(io.StringIO(equity.attendance_csv(fac))))
+    assert equity.attendance_csv(fac).startswith("\ufeffnom;organisation;")  # the CSV exports' format
+    rows = list(csv.reader(io.StringIO(equity.attendance_csv(fac, "comma"))))
     assert rows[0] == ["nom", "organisation", "presence", "arrivee", "type", "personnes"]
     assert rows[1][:3] == ['\'=HYPERLINK("http://x")', "'+Coop", "à distance"]
     assert rows[2][:3] == ["Rose", "Mairie", "salle"] and rows[2][4:] == ["participant", "1"]

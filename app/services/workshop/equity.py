@@ -6,16 +6,16 @@ are counted separately too so the facilitator sees how much was typed for them.
 Also the attendance sheet (CSV) for the organiser's records.
 """
 
-import csv
-import io
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 from sqlalchemy import select
 
 from app.lib.escape import csv_safe
+from app.lib.formats import csv_document, csv_separator
 from app.lib.timezone import local, zone_name_of
 from app.services.core.actors import Actor
+from app.services.core.errors import Invalid
 from app.services.core.guards import require_facilitator
 from models import Idea, Participant, Vote, db
 
@@ -140,14 +140,16 @@ ATTENDANCE_HEADER = [
 ]
 
 
-def attendance_csv(actor: Actor) -> str:
-    """Attendance sheet: name, organisation, room/remote, arrival time, one row per participant or table. Raises Forbidden."""
+def attendance_csv(actor: Actor, sep: str | None = None) -> str:
+    """Attendance sheet: name, organisation, room/remote, arrival time, one row per participant or table; `sep`
+    is `?sep=` (the CSV exports' format, app/lib/formats.py: `;` by default, or comma). Raises Forbidden, Invalid."""
     require_facilitator(actor, _("exporter la feuille d'émargement"))
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([str(column) for column in ATTENDANCE_HEADER])
+    separator = csv_separator(sep)
+    if separator is None:
+        raise Invalid(_("« sep » doit valoir semicolon ou comma."), field="sep")
+    rows = [[str(column) for column in ATTENDANCE_HEADER]]
     for p in _participants(actor.workshop.id):
-        writer.writerow(
+        rows.append(
             [
                 csv_safe(p.name),
                 csv_safe(p.organisation or ""),
@@ -157,4 +159,4 @@ def attendance_csv(actor: Actor) -> str:
                 p.table_size or 1,
             ]
         )
-    return out.getvalue()
+    return csv_document(rows, separator)
