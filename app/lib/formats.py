@@ -63,7 +63,9 @@ def split_list(cell: str) -> list[str]:
     if not cell.strip():
         return []
     reader = csv.reader(io.StringIO(cell, newline=""), delimiter=";", skipinitialspace=True)
-    return [item if item != item.strip() and _was_quoted(cell, item) else item.strip() for row in reader for item in row]
+    return [
+        item if item != item.strip() and _was_quoted(cell, item) else item.strip() for row in reader for item in row
+    ]
 
 
 def _was_quoted(cell: str, item: str) -> bool:

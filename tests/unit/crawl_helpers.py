@@ -13,5 +13,5 @@ def get_urls(app, values: dict, per_endpoint: dict | None = None) -> list[tuple[
         if "GET" not in rule.methods:
             continue
         these = {**values, **(per_endpoint or {}).get(rule.endpoint, {})}
-        out.append((rule.endpoint, PARAMETER.sub(lambda m: str(these.get(m.group(1), 1)), rule.rule)))
+        out.append((rule.endpoint, PARAMETER.sub(lambda m, these=these: str(these.get(m.group(1), 1)), rule.rule)))
     return out

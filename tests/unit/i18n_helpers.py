@@ -31,12 +31,16 @@ def tool():
     return module
 
 
-def get(client, url: str, **options):
-    """GET in an app context of its own, as in production. The `app` fixture keeps one app context
-    pushed, which the test client's requests reuse: its `g` would keep the first request's language
-    (Flask-Babel caches it there), logged-in user (Flask-Login) and socket language (`g.lang`)."""
+def alone(client, method: str, url: str, **options):
+    """A request in an app context of its own, as in production. The `app` fixture keeps one app
+    context pushed, which the test client's requests reuse: its `g` would keep the first request's
+    language (Flask-Babel caches it there), logged-in user (Flask-Login) and socket language (`g.lang`)."""
     with client.application.app_context():
-        return client.get(url, **options)
+        return client.open(url, method=method, **options)
+
+
+def get(client, url: str, **options):
+    return alone(client, "GET", url, **options)
 
 
 def catalog(lang: str, domain: str):

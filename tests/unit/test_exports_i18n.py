@@ -150,7 +150,10 @@ def test_import_errors_name_the_column_in_the_readers_language(client, fac_heade
     csv.writer(out, delimiter=";").writerows(rows)
     fr = import_(client, roadmap.id, out.getvalue().encode(), fac_headers).get_json()["error"]
     assert (fr["row"], fr["field"]) == (3, "status")
-    assert fr["message"] == "Ligne 3 : « Statut » doit valoir l'un de : Proposée, Planifiée, En cours, Réalisée, Abandonnée."
+    assert (
+        fr["message"]
+        == "Ligne 3 : « Statut » doit valoir l'un de : Proposée, Planifiée, En cours, Réalisée, Abandonnée."
+    )
     en = import_(client, roadmap.id, out.getvalue().encode(), {**fac_headers, "Accept-Language": "en"}).get_json()
     assert en["error"]["message"] == "Row 3: “Status” must be one of: Proposed, Planned, In progress, Done, Dropped."
 
@@ -173,7 +176,9 @@ def test_due_dates_one_form_per_language_and_errors_name_the_label(client, fac_h
         "« Échéance » : échéance illisible « bientôt » (attendu : T3 2026, 09/2026 ou 30/09/2026)."
     )
     en = post(client, url, english, json={"title": "z", "axis_id": axis, "due": "soon"}).get_json()
-    assert en["error"]["message"] == "“Due”: cannot read the due date “soon” (expected: Q3 2026, 2026-09 or 2026-09-30)."
+    assert (
+        en["error"]["message"] == "“Due”: cannot read the due date “soon” (expected: Q3 2026, 2026-09 or 2026-09-30)."
+    )
 
 
 def test_the_markdown_history_is_human_lines_in_the_readers_language(client, fac_headers, roadmap):

@@ -22,7 +22,7 @@ from app.services.workshop.workshops import create_workshop
 from models import db
 from tests.unit.crawl_helpers import get_urls
 from tests.unit.day_helpers import day_join
-from tests.unit.i18n_helpers import Visible, distinctive, get, leftovers
+from tests.unit.i18n_helpers import Visible, alone, distinctive, get, leftovers
 from tests.unit.roadmap_helpers import make_roadmap, make_territory, write_minutes
 
 ROLES = ("public", "participant", "facilitator", "admin")
@@ -76,53 +76,80 @@ def site(app, make_user, join):
     }
     per_endpoint = {"main.day_page": {"code": day.code}, "api.my_day": {"code": day.code}, "auth.invitation": {"token": invitation}}
     urls = [(e, url) for e, url in get_urls(app, values, per_endpoint) if e not in NOT_PAGES]
+    code, atelier_code, day_code = workshop.code, atelier.code, day.code
     typed = {
         "Sam Zed", "Kim Ray", "Alex", "Noa", "Lee", "Zeta?", "Zeta", "Alpha", "Beta", "Lorem", "Ipsum", "Gamma",
         "/décision", "Mu", "Zorg", "Xan", "Yor", "Omicron", "Kappa", "Sigma", "Lambda", "Delta", "Epsilon", "Rho",
         "Eta", "Tau", "Theta", "sam@example.org", "kim@example.org", "lee@example.org",
-        workshop.code, atelier.code, day.code,
+        code, atelier_code, day_code,
     }
+    db.session.commit()
+    db.session.close()  # on SQLite a transaction holds the write lock: the requests below open their own
     clients = {role: app.test_client() for role in ROLES}
+    logins = {"facilitator": "sam@example.org", "admin": "kim@example.org"}
     with clients["participant"].session_transaction() as session:
-        session["guests"] = {workshop.code: alex_token, atelier.code: day_token}
-        session["days"] = {day.code: day_token}
-    for role, user in (("facilitator", host), ("admin", boss)):
-        r = clients[role].post("/login", data={"email": user.email, "password": "motdepasse-solide"})
+        session["guests"] = {code: alex_token, atelier_code: day_token}
+        session["days"] = {day_code: day_token}
+    for role, email in logins.items():
+        with app.app_context():
+            r = clients[role].post("/login", data={"email": email, "password": "motdepasse-solide"})
         assert r.status_code == 302, r.get_data(as_text=True)
     return clients, urls, typed
 
 
+def _with_lang(url: str, lang: str) -> str:
+    return url + ("&" if "?" in url else "?") + f"lang={lang}"
+
+
+def _leftovers(response, lang: str, typed) -> list | None:
+    """What `response` says in the other language ([(word, where, snippet)…], `<html lang>` included),
+    or None when it is neither an HTML page nor a JSON error (a redirect, a file, data)."""
+    if 300 <= response.status_code < 400:  # Werkzeug's own "Redirecting…" body
+        return None
+    if response.mimetype == "text/html":
+        html = Visible(response.get_data(as_text=True))
+        wrong = [("<html lang>", repr(html.lang), "")] if html.lang is not None and html.lang != lang else []
+        chunks = html.chunks  # html.lang None: a fragment, no <html>
+    elif response.mimetype == "application/json" and isinstance(response.json, dict) and "error" in response.json:
+        wrong, chunks = [], [("JSON error.message", str(response.json["error"].get("message", "")))]
+    else:
+        return None
+    return wrong + list(dict.fromkeys(leftovers(chunks, distinctive("fr" if lang == "en" else "en"), typed)))
+
+
 def _crawl(site, lang: str) -> tuple[dict, dict]:
-    """{"lang role GET url (status)": [(word, where, snippet)…]} and counts."""
+    """{"lang role GET url (status)": [(word, where, snippet)…]}, the counts, and each (role, endpoint)'s status."""
     clients, urls, typed = site
-    banned = distinctive("fr" if lang == "en" else "en")
-    problems, counts = {}, {"pages": 0, "errors": 0}
+    problems, counts = {}, {"pages": 0, "errors": 0, "status": {}}
     for role, client in clients.items():
         for endpoint, url in urls:
             try:
-                response = get(client, url + ("&" if "?" in url else "?") + f"lang={lang}")
+                response = get(client, _with_lang(url, lang))
             except Exception as exc:  # noqa: BLE001 - reported with the leftovers (TESTING propagates errors)
-                problems[f"{lang} {role} GET {url} (raised)"] = [("exception", f"{type(exc).__name__}", str(exc)[:200])]
+                problems[f"{lang} {role} GET {url} (raised)"] = [("exception", type(exc).__name__, str(exc)[:200])]
                 continue
-            page = f"{lang} {role} GET {url} ({response.status_code})"
-            kind = response.mimetype
-            if 300 <= response.status_code < 400:  # Werkzeug's own "Redirecting…" body
-                continue
-            if kind == "text/html":
-                html = Visible(response.get_data(as_text=True))
-                counts["pages"] += 1
-                if html.lang is not None and html.lang != lang:  # None: a fragment, no <html>
-                    problems.setdefault(page, []).append(("<html lang>", repr(html.lang), ""))
-                chunks = html.chunks
-            elif kind == "application/json" and isinstance(response.json, dict) and "error" in response.json:
-                counts["errors"] += 1
-                chunks = [("JSON error.message", str(response.json["error"].get("message", "")))]
-            else:
-                continue
-            found = leftovers(chunks, banned, typed)
+            counts["status"][role, endpoint] = response.status_code
+            found = _leftovers(response, lang, typed)
+            if found is not None:
+                counts["pages" if response.mimetype == "text/html" else "errors"] += 1
             if found:
-                problems.setdefault(page, []).extend(dict.fromkeys(found))
+                problems[f"{lang} {role} GET {url} ({response.status_code})"] = found
     return problems, counts
+
+
+# Pages each role must reach (200), so that the crawl cannot pass by seeing only refusals.
+REACHED = {
+    ("public", "main.home"), ("public", "auth.login"), ("public", "main.join_code"), ("public", "main.day_page"),
+    ("public", "main.presenter_view"), ("public", "auth.invitation"), ("public", "main.accessibility"),
+    ("participant", "main.board_page"), ("participant", "main.results_page"), ("participant", "main.my_data"),
+    ("participant", "main.minutes_page"),
+    ("facilitator", "main.board_page"), ("facilitator", "main.present_page"), ("facilitator", "main.workshop_page"),
+    ("facilitator", "main.edit_workshop"), ("facilitator", "main.dashboard"), ("facilitator", "main.tables_page"),
+    ("facilitator", "main.equity_page"), ("facilitator", "main.day_overview_page"), ("facilitator", "main.restitution_page"),
+    ("facilitator", "main.process_page"), ("facilitator", "roadmaps.show"), ("facilitator", "roadmaps.manage"),
+    ("facilitator", "roadmaps.action"), ("facilitator", "roadmaps.edit_action"), ("facilitator", "main.new_day"),
+    ("admin", "admin.index"), ("admin", "roadmaps.index"),
+}
 
 
 def _report(problems: dict) -> str:
@@ -136,15 +163,45 @@ def _report(problems: dict) -> str:
     return "\n".join(lines)
 
 
-def test_english_pages_keep_no_french(site):
-    problems, counts = _crawl(site, "en")
-    assert counts["pages"] > 80 and counts["errors"] > 20, counts
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_every_page_speaks_the_language_asked(site, lang):
+    problems, counts = _crawl(site, lang)
+    unreached = sorted(key for key in REACHED if counts["status"].get(key) != 200)
+    assert not unreached, [(role, endpoint, counts["status"].get((role, endpoint))) for role, endpoint in unreached]
+    assert counts["pages"] > 80 and counts["errors"] > 40, counts
     assert not problems, _report(problems)
 
 
-def test_french_pages_keep_no_english(site):
-    problems, counts = _crawl(site, "fr")
-    assert counts["pages"] > 80 and counts["errors"] > 20, counts
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_refused_forms_speak_the_language_asked(site, lang):
+    """Validation messages (WTForms' and ours) and flashed refusals, in the page that shows them."""
+    clients, urls, typed = site
+    url = dict(urls)
+    forms = [
+        ("public", url["auth.login"], {"email": "nobody@example.org", "password": "not-the-password"}),
+        ("public", url["main.join_code"], {"code": url["main.join_code"].rsplit("/", 1)[1], "name": ""}),
+        ("public", url["main.join"], {"code": "ZZZZZZZZ", "name": "Alex"}),
+        ("public", url["main.day_page"], {"name": ""}),
+        ("public", url["auth.invitation"], {"name": "", "password": "short", "confirm": "other"}),
+        ("facilitator", url["main.new_workshop"], {"title": "", "votes_per_participant": "-1"}),
+        ("facilitator", url["main.edit_workshop"], {"title": "", "columns": "Alpha\nBeta"}),
+        ("facilitator", url["main.new_day"], {"title": "", "date": "soon"}),
+        ("facilitator", url["main.tables_page"], {"name": ""}),
+        ("facilitator", url["roadmaps.index"], {"title": "", "axes": ""}),
+        ("facilitator", url["roadmaps.new_action"], {"title": ""}),
+        ("facilitator", url["roadmaps.edit_action"], {"title": ""}),
+        ("admin", "/admin/invite", {"invite-email": "not-an-address"}),
+        ("admin", "/admin/territories", {}),
+    ]
+    problems, shown = {}, 0
+    for role, path, data in forms:
+        response = alone(clients[role], "POST", _with_lang(path, lang), data=data, follow_redirects=True)
+        assert response.status_code < 500, (role, path, response.status_code)
+        found = _leftovers(response, lang, typed)
+        shown += found is not None
+        if found:
+            problems[f"{lang} {role} POST {path} ({response.status_code})"] = found
+    assert shown == len(forms)
     assert not problems, _report(problems)
 
 

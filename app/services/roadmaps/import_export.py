@@ -74,7 +74,9 @@ def source_label(source: dict) -> str:
     w = source["workshop"]
     where = w["code"] or w["title"]  # the code only for who may join (issue 19: null for visitors)
     if source["kind"] == "minutes":
-        return _("%(where)s compte rendu l.%(line)s « %(text)s »", where=where, line=source["line"], text=source["text"])
+        return _(
+            "%(where)s compte rendu l.%(line)s « %(text)s »", where=where, line=source["line"], text=source["text"]
+        )
     votes = ""
     if source.get("grade_label"):
         votes = f" ({source['grade_label']})"

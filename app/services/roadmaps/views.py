@@ -80,7 +80,11 @@ def timeline(data: dict, today: date | None = None) -> dict:
         return (day - start).days / span
 
     quarters = [
-        {"label": rf.quarter_label(year, q + 1), "start": at(date(year, 3 * q + 1, 1)), "end": at(rf.due_date(f"{year}-T{q + 1}"))}
+        {
+            "label": rf.quarter_label(year, q + 1),
+            "start": at(date(year, 3 * q + 1, 1)),
+            "end": at(rf.due_date(f"{year}-T{q + 1}")),
+        }
         for year in range(start.year, end.year + 1)
         for q in range(4)
     ]
