@@ -37,7 +37,17 @@ def choose(value) -> str | None:
     return lang if lang in LANGUAGES else None
 
 
+# The locale each language formats dates and numbers with: English for a European public
+# ("30 November 2026", 24-hour times), not the United States' defaults of Babel's plain "en".
+LOCALES = {"fr": "fr_FR", "en": "en_GB"}
+
+
 def select_locale() -> str:
+    """Flask-Babel's locale selector: the locale of `language()`."""
+    return LOCALES[language()]
+
+
+def language() -> str:
     """The request's language.
 
     A socket command speaks its socket's language (`g.lang`, set from the connection). The JSON API
@@ -61,7 +71,9 @@ def _accepted() -> str:
 
 
 def current() -> str:
-    return str(get_locale() or DEFAULT)
+    """The language Flask-Babel speaks now ("fr" or "en")."""
+    locale = get_locale()
+    return locale.language if locale is not None else DEFAULT
 
 
 # --- Labels defined once: the pages, the exports and the browser scripts all take them from here.

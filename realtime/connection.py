@@ -40,7 +40,7 @@ def on_connect(auth=None):
     slots: list[tuple] = []
     auth = auth if isinstance(auth, dict) else {}
     i18n.forget()
-    i18n.speak(i18n.choose(auth.get("lang")) or i18n.select_locale())
+    i18n.speak(i18n.choose(auth.get("lang")) or i18n.language())
     try:
         state, online = _admit(auth, slots)
     except BaseException:

@@ -39,7 +39,9 @@ export function tn(singular, pluralForm, n, params) {
   return fill(plural(n) ? forms[1] : forms[0], { n: formatNumber(n), ...params });
 }
 
-const numbers = new Intl.NumberFormat(lang);
+// English for a European public: "30 November 2026", 24-hour times (as app/i18n.py LOCALES).
+const locale = lang === "en" ? "en-GB" : "fr-FR";
+const numbers = new Intl.NumberFormat(locale);
 
 export function formatNumber(n) {
   return numbers.format(n);
@@ -48,7 +50,7 @@ export function formatNumber(n) {
 /** A date and time shown in the page's language (the workshop's zone when given). */
 export function formatDateTime(value, options = { dateStyle: "medium", timeStyle: "short" }) {
   const date = value instanceof Date ? value : new Date(value);
-  return Number.isNaN(date.getTime()) ? "" : new Intl.DateTimeFormat(lang, options).format(date);
+  return Number.isNaN(date.getTime()) ? "" : new Intl.DateTimeFormat(locale, options).format(date);
 }
 
 /** Headers of a fetch to the JSON API: its messages follow Accept-Language (docs/protocol.md). */
