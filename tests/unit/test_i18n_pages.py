@@ -37,7 +37,9 @@ def site(app, make_user, join):
     boss = make_user(name="Kim Ray", email="kim@example.org")
     boss.is_admin = True
     db.session.commit()
-    workshop = create_workshop(host, {"title": "Zeta", "theme": "custom", "prompt": "Zeta?", "columns": ["Alpha", "Beta"]})
+    workshop = create_workshop(
+        host, {"title": "Zeta", "theme": "custom", "prompt": "Zeta?", "columns": ["Alpha", "Beta"]}
+    )
     fac = Actor(workshop, user=host)
     set_phase(fac, "brainstorm")
     alex, alex_token = join(workshop, "Alex", with_token=True)
@@ -74,14 +76,47 @@ def site(app, make_user, join):
         "token": presenter,
         "vid": 1,
     }
-    per_endpoint = {"main.day_page": {"code": day.code}, "api.my_day": {"code": day.code}, "auth.invitation": {"token": invitation}}
+    per_endpoint = {
+        "main.day_page": {"code": day.code},
+        "api.my_day": {"code": day.code},
+        "auth.invitation": {"token": invitation},
+    }
     urls = [(e, url) for e, url in get_urls(app, values, per_endpoint) if e not in NOT_PAGES]
     code, atelier_code, day_code = workshop.code, atelier.code, day.code
     typed = {
-        "Sam Zed", "Kim Ray", "Alex", "Noa", "Lee", "Zeta?", "Zeta", "Alpha", "Beta", "Lorem", "Ipsum", "Gamma",
-        "/décision", "Mu", "Zorg", "Xan", "Yor", "Omicron", "Kappa", "Sigma", "Lambda", "Delta", "Epsilon", "Rho",
-        "Eta", "Tau", "Theta", "sam@example.org", "kim@example.org", "lee@example.org",
-        code, atelier_code, day_code,
+        "Sam Zed",
+        "Kim Ray",
+        "Alex",
+        "Noa",
+        "Lee",
+        "Zeta?",
+        "Zeta",
+        "Alpha",
+        "Beta",
+        "Lorem",
+        "Ipsum",
+        "Gamma",
+        "/décision",
+        "Mu",
+        "Zorg",
+        "Xan",
+        "Yor",
+        "Omicron",
+        "Kappa",
+        "Sigma",
+        "Lambda",
+        "Delta",
+        "Epsilon",
+        "Rho",
+        "Eta",
+        "Tau",
+        "Theta",
+        "sam@example.org",
+        "kim@example.org",
+        "lee@example.org",
+        code,
+        atelier_code,
+        day_code,
     }
     db.session.commit()
     db.session.close()  # on SQLite a transaction holds the write lock: the requests below open their own
@@ -139,16 +174,34 @@ def _crawl(site, lang: str) -> tuple[dict, dict]:
 
 # Pages each role must reach (200), so that the crawl cannot pass by seeing only refusals.
 REACHED = {
-    ("public", "main.home"), ("public", "auth.login"), ("public", "main.join_code"), ("public", "main.day_page"),
-    ("public", "main.presenter_view"), ("public", "auth.invitation"), ("public", "main.accessibility"),
-    ("participant", "main.board_page"), ("participant", "main.results_page"), ("participant", "main.my_data"),
+    ("public", "main.home"),
+    ("public", "auth.login"),
+    ("public", "main.join_code"),
+    ("public", "main.day_page"),
+    ("public", "main.presenter_view"),
+    ("public", "auth.invitation"),
+    ("public", "main.accessibility"),
+    ("participant", "main.board_page"),
+    ("participant", "main.results_page"),
+    ("participant", "main.my_data"),
     ("participant", "main.minutes_page"),
-    ("facilitator", "main.board_page"), ("facilitator", "main.present_page"), ("facilitator", "main.workshop_page"),
-    ("facilitator", "main.edit_workshop"), ("facilitator", "main.dashboard"), ("facilitator", "main.tables_page"),
-    ("facilitator", "main.equity_page"), ("facilitator", "main.day_overview_page"), ("facilitator", "main.restitution_page"),
-    ("facilitator", "main.process_page"), ("facilitator", "roadmaps.show"), ("facilitator", "roadmaps.manage"),
-    ("facilitator", "roadmaps.action"), ("facilitator", "roadmaps.edit_action"), ("facilitator", "main.new_day"),
-    ("admin", "admin.index"), ("admin", "roadmaps.index"),
+    ("facilitator", "main.board_page"),
+    ("facilitator", "main.present_page"),
+    ("facilitator", "main.workshop_page"),
+    ("facilitator", "main.edit_workshop"),
+    ("facilitator", "main.dashboard"),
+    ("facilitator", "main.tables_page"),
+    ("facilitator", "main.equity_page"),
+    ("facilitator", "main.day_overview_page"),
+    ("facilitator", "main.restitution_page"),
+    ("facilitator", "main.process_page"),
+    ("facilitator", "roadmaps.show"),
+    ("facilitator", "roadmaps.manage"),
+    ("facilitator", "roadmaps.action"),
+    ("facilitator", "roadmaps.edit_action"),
+    ("facilitator", "main.new_day"),
+    ("admin", "admin.index"),
+    ("admin", "roadmaps.index"),
 }
 
 

@@ -113,7 +113,7 @@ def test_status_and_progress_changes_are_recorded_with_their_author(facilitator)
     update_action(facilitator, roadmap.id, action.id, {"progress": 40})  # no change, no row
     rows = [(c.field, c.old, c.new, c.user_id) for c in action.changes]
     assert rows == [
-        ("created", "", "Proposée", facilitator.id),
+        ("created", "", "proposed", facilitator.id),  # a code, read in any language
         ("status", "proposed", "in_progress", facilitator.id),
         ("progress", "0", "40", facilitator.id),
     ]

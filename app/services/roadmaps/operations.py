@@ -156,7 +156,7 @@ def new_action(user: User, roadmap: Roadmap, data: dict) -> Action:
     axis = axis_of(roadmap, data.get("axis_id"))
     action = Action(roadmap_id=roadmap.id, axis_id=axis.id, **fields)
     roadmap.actions.append(action)
-    log_change(action, user, "created", "", rf.STATUS_LABELS[action.status or "proposed"])
+    log_change(action, user, "created", "", action.status or "proposed")  # a code, as status rows: read in any language
     return action
 
 
