@@ -213,7 +213,8 @@ def python_literals(path: Path) -> list[str]:
         args = []
         if name in MESSAGE_CALLS or FIELD.search(name):
             args += node.args[:1]
-        args += [k.value for k in node.keywords if k.arg in ("message", "label", "description")]
+        field = FIELD.search(name) is not None
+        args += [k.value for k in node.keywords if k.arg == "message" or (field and k.arg in ("label", "description"))]
         if name in ("_", "gettext", "lazy_gettext", "ngettext") and node.args and isinstance(node.args[0], ast.JoinedStr):
             out.append(f"{path.relative_to(ROOT)}:{node.lineno}: f-string inside {name}() cannot be extracted")
         for arg in args:

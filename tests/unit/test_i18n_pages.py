@@ -2,8 +2,9 @@
 
 Every GET route is fetched by each of them, with `?lang=en` then with `?lang=fr`. In an HTML page (its
 visible text and the attributes read aloud or shown, tests/unit/i18n_helpers.py), no distinctive word of
-the other language's catalog may remain and `<html lang>` names the language asked; in a JSON error body,
-the message follows the same rule. What people typed is neutral and taken out of the text checked.
+the other language's catalog may remain and `<html lang>` names the language asked; a JSON error body's
+message and the Markdown and CSV exports follow the same rule. What people typed is neutral and taken out
+of the text checked.
 """
 
 import pytest
@@ -26,7 +27,7 @@ from tests.unit.i18n_helpers import Visible, alone, distinctive, get, leftovers
 from tests.unit.roadmap_helpers import make_roadmap, make_territory, write_minutes
 
 ROLES = ("public", "participant", "facilitator", "admin")
-NOT_PAGES = {"static", "auth.oidc_login", "auth.oidc_callback"}  # a file; the identity provider's redirects
+NOT_PAGES = {"static"}  # files
 
 
 @pytest.fixture
@@ -82,6 +83,7 @@ def site(app, make_user, join):
         "auth.invitation": {"token": invitation},
     }
     urls = [(e, url) for e, url in get_urls(app, values, per_endpoint) if e not in NOT_PAGES]
+    urls += [(e, url + f"?format={f}") for e, url in urls if url.endswith("/export") for f in ("md", "csv")]
     code, atelier_code, day_code = workshop.code, atelier.code, day.code
     typed = {
         "Sam Zed",
@@ -147,6 +149,8 @@ def _leftovers(response, lang: str, typed) -> list | None:
         chunks = html.chunks  # html.lang None: a fragment, no <html>
     elif response.mimetype == "application/json" and isinstance(response.json, dict) and "error" in response.json:
         wrong, chunks = [], [("JSON error.message", str(response.json["error"].get("message", "")))]
+    elif response.mimetype in ("text/markdown", "text/csv"):  # exports: their headings, headers, labels
+        wrong, chunks = [], [(response.mimetype, line) for line in response.get_data(as_text=True).splitlines()]
     else:
         return None
     return wrong + list(dict.fromkeys(leftovers(chunks, distinctive("fr" if lang == "en" else "en"), typed)))
@@ -155,7 +159,7 @@ def _leftovers(response, lang: str, typed) -> list | None:
 def _crawl(site, lang: str) -> tuple[dict, dict]:
     """{"lang role GET url (status)": [(word, where, snippet)…]}, the counts, and each (role, endpoint)'s status."""
     clients, urls, typed = site
-    problems, counts = {}, {"pages": 0, "errors": 0, "status": {}}
+    problems, counts = {}, {"pages": 0, "errors": 0, "exports": 0, "status": {}}
     for role, client in clients.items():
         for endpoint, url in urls:
             try:
@@ -166,7 +170,7 @@ def _crawl(site, lang: str) -> tuple[dict, dict]:
             counts["status"][role, endpoint] = response.status_code
             found = _leftovers(response, lang, typed)
             if found is not None:
-                counts["pages" if response.mimetype == "text/html" else "errors"] += 1
+                counts[{"text/html": "pages", "application/json": "errors"}.get(response.mimetype, "exports")] += 1
             if found:
                 problems[f"{lang} {role} GET {url} ({response.status_code})"] = found
     return problems, counts
@@ -221,7 +225,7 @@ def test_every_page_speaks_the_language_asked(site, lang):
     problems, counts = _crawl(site, lang)
     unreached = sorted(key for key in REACHED if counts["status"].get(key) != 200)
     assert not unreached, [(role, endpoint, counts["status"].get((role, endpoint))) for role, endpoint in unreached]
-    assert counts["pages"] > 80 and counts["errors"] > 40, counts
+    assert counts["pages"] > 80 and counts["errors"] > 40 and counts["exports"] >= 6, counts
     assert not problems, _report(problems)
 
 
@@ -259,8 +263,8 @@ def test_refused_forms_speak_the_language_asked(site, lang):
 
 
 def test_the_catalogs_give_words_to_look_for():
-    """The check above cannot pass for want of words: both lists come out of the catalogs."""
+    """The checks above cannot pass for want of words: both lists come out of the catalogs."""
     french, english = distinctive("fr"), distinctive("en")
-    assert {"atelier", "animateur"} <= french or len(french) > 20, sorted(french)[:50]
-    assert "workshop" in english or len(english) > 20, sorted(english)[:50]
+    assert {"atelier", "animateur", "gommettes", "méninges"} <= french, sorted(french)[:50]
+    assert {"facilitator", "roadmap", "brainstorm", "dots"} <= english, sorted(english)[:50]
     assert not french & english

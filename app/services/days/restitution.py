@@ -7,9 +7,11 @@ private brainstorm idea, a hidden or pending one, or a tally still hidden (`reve
 the copies carry no author, so anonymity follows the ideas.
 """
 
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from app import i18n
 from app.services.core.actors import Actor
 from app.services.core.errors import Conflict, Forbidden
 from app.services.core.guards import leads
@@ -26,8 +28,12 @@ TOP = 5  # ideas per atelier on its card and copied onto the plenary's board
 
 
 def card_of(workshop: Workshop) -> dict:
-    """The atelier's card: its best ideas as the public sees them, its decisions and actions (minutes register)."""
-    rows = ranking(Actor(workshop))[:TOP]
+    """The atelier's card: its best ideas as the public sees them, its decisions and actions (minutes register).
+
+    Stored, and sent to everyone in the plenary: its `grade_label` is always French (the source language), the
+    same whoever closed the atelier; readers word the grade from `grade` (app/i18n.py `grade_label`)."""
+    with force_locale(i18n.DEFAULT):
+        rows = ranking(Actor(workshop))[:TOP]
     results = []
     for row in rows:
         item = {"idea_id": row["idea_id"], "text": row["text"], "rank": row["rank"], "rank_label": row["rank_label"]}
