@@ -60,7 +60,7 @@ def test_the_days_join_page_offers_the_language_and_the_board_follows(client, fa
     assert _lang(html) == "fr" and _selected(html) == "fr"
     assert "21 novembre 2026" in html  # the day's date in the reader's language
     english = client.get(f"/d/{day.code}?lang=en").get_data(as_text=True)
-    assert _selected(english) == "en" and "November 21, 2026" in english and "Join the day" in english
+    assert _selected(english) == "en" and "21 November 2026" in english and "Join the day" in english
     client.get(f"/d/{day.code}?lang=fr")
     r = client.post(f"/d/{day.code}", data={"name": "Zoé", "attendance": "room", "workshop": jo.code, "lang": "en"})
     assert r.status_code == 302 and r.headers["Location"].endswith(f"/w/{jo.code}")

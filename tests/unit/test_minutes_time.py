@@ -97,8 +97,8 @@ def test_the_pages_show_and_edit_the_wall_clock(client, auth, make_workshop):
     assert r.status_code == 302, r.get_data(as_text=True)
     workshop = db.session.scalars(select(Workshop).filter_by(title="Atelier du soir")).one()
     assert workshop.starts_at.hour == 13  # UTC
-    assert "15/07/2026 à 15:30" in client.get(f"/workshops/{workshop.code}").get_data(as_text=True)
-    assert "15/07/2026 15:30" in client.get("/dashboard").get_data(as_text=True)
+    assert "15 juillet 2026 à 15:30" in client.get(f"/workshops/{workshop.code}").get_data(as_text=True)
+    assert "15 juillet 2026 à 15:30" in client.get("/dashboard").get_data(as_text=True)
     assert 'value="2026-07-15T15:30"' in client.get(f"/workshops/{workshop.code}/edit").get_data(as_text=True)
 
 

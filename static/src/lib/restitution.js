@@ -3,9 +3,11 @@
 // BoardState.restitution (the plenary's snapshot, then each `restitution.card` event), by the projector
 // (present.js) and by the participant's board (board.js, compact). Text only through textContent.
 import { h } from "./dom.js";
-import { t, tn } from "./i18n.js";
+import { labels, t, tn } from "./i18n.js";
 
 function figure(r) {
+  // A card is stored once for every reader: its grade is shown by number, in the page's language.
+  if (r.grade !== undefined && r.grade !== null) return labels.grades[r.grade] ?? r.grade_label;
   if (r.grade_label) return r.grade_label;
   return tn("{n} gommette", "{n} gommettes", r.votes ?? 0); // the board's word, never "voix"
 }
