@@ -57,9 +57,12 @@ lint: setup
 audit: setup
 	$(VENV)/bin/pip-audit -r requirements.txt --progress-spinner off
 
-# PostgreSQL and Redis run on every machine of this project: the suite always uses them.
+# PostgreSQL and Redis run on every machine of this project: the suite always uses them. It runs on
+# every core (at most 4): pytest-xdist workers, each with its own databases, server processes and
+# browser; one test file stays on one worker (module fixtures are shared within a file).
+WORKERS ?= $(shell n=$$(nproc); echo $$(( n > 4 ? 4 : n )))
 test: setup system lint
-	FABRIQUE_TEST_POSTGRES=1 $(PY) -m pytest -q
+	FABRIQUE_TEST_POSTGRES=1 $(PY) -m pytest -q -n $(WORKERS) --dist loadfile
 
 # The fast part alone: services, routes and socket wiring on SQLite (about a minute).
 test-unit: setup

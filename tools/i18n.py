@@ -54,9 +54,10 @@ def _po(lang: str, domain: str) -> Path:
 
 
 def extract() -> None:
-    with locked():
+    """The templates (.pot) are made afresh in a temporary folder each time: the .po files are the record."""
+    with locked(), tempfile.TemporaryDirectory() as tmp:
         for domain in DOMAINS:
-            pot = DIR / f"{domain}.pot"
+            pot = Path(tmp) / f"{domain}.pot"
             _extract(domain, pot)
             for lang in LANGS:
                 if _po(lang, domain).exists():

@@ -371,6 +371,12 @@ async function ballot(name, payload) {
     // The budget touches every card's vote button, not only this one.
     view.renderAll();
     announce(ballotMessage(name, payload, ack.votes_left));
+  } else if (ack.error?.code === "budget") {
+    // Spent from another tab or device: the refusal carries the ballot as it is.
+    state.setBallot(ack.error);
+    renderVotesLeft(state);
+    renderBottomBar(state);
+    view.renderAll();
   } else {
     redraw(payload.idea_id);
   }

@@ -245,6 +245,21 @@ def test_moderation_and_undo_seen_by_another_client(cluster_room, open_board):
     fac_page.get_by_test_id("board-undo").click()
     expect(card(alice, text)).to_have_count(1)
     expect(card(fac_page, text).get_by_test_id("idea-hidden")).to_have_count(0)
+    # The menu of the lowest card on the board opens where it can be read, not cut off by the board's edge.
+    lowest = fac_page.evaluate("""() => {
+        const cards = [...document.querySelectorAll("ul.cards li[data-idea-id]")];
+        const bottom = (el) => el.getBoundingClientRect().bottom;
+        return cards.reduce((a, b) => (bottom(b) > bottom(a) ? b : a)).dataset.ideaId;
+    }""")
+    low = fac_page.locator(f'li[data-idea-id="{lowest}"]')
+    low.scroll_into_view_if_needed()
+    low.get_by_test_id("card-menu").first.click()
+    menu = low.locator(".menu-list").first
+    expect(menu).to_be_visible()
+    box, board = menu.bounding_box(), fac_page.locator(".columns").bounding_box()
+    assert box["y"] >= 0 and box["y"] + box["height"] <= min(board["y"] + board["height"], 768) + 1, (box, board)
+    shot(fac_page, "board-lowest-card-menu-1366x768")
+    fac_page.keyboard.press("Escape")
     # Participants panel: the 40 who joined, and Alice online.
     fac_page.get_by_role("button", name="Participants").click()
     people = fac_page.get_by_test_id("participant")

@@ -172,6 +172,7 @@ def test_board_projector_and_minutes_speak_english_with_the_servers_messages(liv
     refused = card(alice, IDEAS[1])
     refused.get_by_test_id("vote-button").click()
     expect(refused.get_by_test_id("card-error")).to_have_text(english("Vous n'avez plus de gommettes."))
+    expect(alice.get_by_test_id("votes-left")).to_have_text("0")  # the refusal brought the ballot as it is
     shot(alice, "english-board-refused-vote-1366x768")
     assert_english(alice, "participant's board with a refused vote", typed)
 

@@ -3,12 +3,14 @@ the connection caps per participant and per address, and presence after a discon
 
 import gc
 import time
+from collections import Counter
 
 import pytest
 
 from app.extensions import socketio
 from app.services.workshop import presence
 from models import db
+from realtime import connection
 from realtime import presence as live_presence
 from realtime.state import PARTICIPANT_BUCKETS, SocketState, _rate_ok
 
@@ -16,7 +18,9 @@ pytestmark = pytest.mark.live_publishing
 
 
 @pytest.fixture
-def connect(app):
+def connect(app, monkeypatch):
+    # The caps count this process's open sockets: a socket another test left open is not this test's.
+    monkeypatch.setattr(connection, "_open", Counter())
     clients = []
 
     def make(code, token=None):

@@ -63,6 +63,8 @@ def test_budget_and_ack(make_workshop, facilitator, join, published):
     with pytest.raises(BudgetError) as err:
         votes.cast_vote(alice, b)
     assert err.value.code == "budget"
+    # The refusal says what is left, for a tab that missed votes cast from another one.
+    assert {k: err.value.to_dict()[k] for k in ("votes_left", "my_votes")} == {"votes_left": 0, "my_votes": {a: 2, b: 1, c: 2}}
     assert len(_tally_marks(published)) == 5  # a refused vote announces nothing
     assert _used(alice.participant_id) == 5 and _dots(alice.participant_id) == {a: 2, b: 1, c: 2}
     assert board.snapshot(alice)["me"]["votes_left"] == 0

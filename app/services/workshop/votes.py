@@ -137,8 +137,8 @@ def _dot(workshop: Workshop, voter: Participant, idea: Idea) -> None:
         .where(Participant.id == voter.id, Participant.votes_used < budget(workshop, voter))
         .values(votes_used=Participant.votes_used + 1)
     ).rowcount
-    if not spent:
-        raise BudgetError(_("Vous n'avez plus de gommettes."))
+    if not spent:  # with the ballot as it is: a tab behind another of this voter's shows what is left
+        raise BudgetError(_("Vous n'avez plus de gommettes."), **ballot(workshop, voter))
     added = db.session.execute(
         update(Vote)
         .where(Vote.participant_id == voter.id, Vote.idea_id == idea.id, Vote.count < cap(workshop, voter))

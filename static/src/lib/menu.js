@@ -18,6 +18,23 @@ document.addEventListener("pointerdown", (e) => {
   if (openMenu && !openMenu.root.contains(e.target)) closeMenu();
 });
 
+/** The box that clips `el`: its nearest scrolling ancestor, else the window. */
+function clippingBox(el) {
+  for (let node = el.parentElement; node; node = node.parentElement) {
+    if (/(auto|scroll|hidden)/.test(getComputedStyle(node).overflowY)) return node.getBoundingClientRect();
+  }
+  return { top: 0, bottom: window.innerHeight };
+}
+
+/** A menu near the bottom of a column opens upwards rather than being cut off by the column's edge. */
+function flipIfClipped(list, root) {
+  const box = clippingBox(root);
+  const bottom = Math.min(box.bottom, window.innerHeight);
+  const menu = list.getBoundingClientRect();
+  const anchor = root.getBoundingClientRect();
+  if (menu.bottom > bottom && anchor.top - Math.max(box.top, 0) > bottom - anchor.bottom) list.classList.add("menu-up");
+}
+
 /**
  * A menu button and its list. `items`: [{label, run, danger?, key}] (null entries skipped).
  * `label`: the button's accessible name ("Actions pour l'idée …").
@@ -38,7 +55,9 @@ export function actionMenu(items, label, key = "menu", testid = "card-menu") {
   const buttons = () => [...list.querySelectorAll('[role="menuitem"]')];
   const open = (focusLast = false) => {
     closeMenu();
+    list.classList.remove("menu-up");
     list.hidden = false;
+    flipIfClipped(list, root);
     button.setAttribute("aria-expanded", "true");
     openMenu = { root, button, list };
     const all = buttons();
