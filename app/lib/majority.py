@@ -33,17 +33,9 @@ from typing import TypeVar
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 
-from app.i18n import grade_label
+from app.i18n import GRADES, grade_label
 
-GRADES: list[str] = [
-    "À rejeter",
-    "Insuffisant",
-    "Passable",
-    "Assez bien",
-    "Bien",
-    "Très bien",
-    "Excellent",
-]
+# The seven grades, 0 (« À rejeter ») to 6 (« Excellent »): their names are defined once, in app/i18n.py.
 
 K = TypeVar("K", bound=Hashable)
 
