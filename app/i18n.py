@@ -7,6 +7,7 @@ catalog of the `js` domain embedded in the page (`js_catalog`), with the labels 
 name or a grade label is written once, here.
 """
 
+from datetime import date
 from functools import cache
 from pathlib import Path
 
@@ -158,8 +159,16 @@ def js_catalog() -> dict:
 
 
 def day(value) -> str:
-    """A date: « 30 novembre 2026 » / "November 30, 2026" (Babel's long form, never ambiguous)."""
-    return format_date(value, "long") if value else ""
+    """A date: « 30 novembre 2026 » / "30 November 2026" (Babel's long form, never ambiguous). A stored
+    ISO text ("2026-11-21", or a moment's first ten characters) reads the same; another text stays as it is."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    return format_date(value, "long")
 
 
 def moment(value) -> str:

@@ -1,7 +1,6 @@
 """The day's pages (issue 21): its join page (one code, one QR: the name once, then the atelier) and, for its
 facilitators, the overview of every atelier. Thin: parse, identify, call one service."""
 
-from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -11,7 +10,6 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from app import i18n
 from app.i18n import choose
 from app.identity import remember_guest
 from app.lib.themes import theme_choices
@@ -23,15 +21,6 @@ from app.services.days import days as service
 from app.services.days import processes, restitution
 from app.services.days.membership import plenary_of
 from app.services.workshop.workshops import create_workshop
-
-
-@bp.app_template_filter("iso_day")
-def iso_day(value) -> str:
-    """A stored ISO date ("2026-11-21", or an ISO moment's date) in the reader's language, like the `day` filter."""
-    try:
-        return i18n.day(date.fromisoformat(str(value)[:10])) if value else ""
-    except ValueError:
-        return str(value)
 
 
 def _day_token(code: str) -> str | None:
