@@ -9,11 +9,10 @@ from app.api.minutes import PRINT_CSP, print_page
 from app.http import attachment
 from app.identity import actor_for, bearer, count_wrong_code, request_user
 from app.services.core.errors import NotFound, Unauthorized
-from app.services.core.facilitators import add_facilitator, facilitator_dicts, remove_facilitator
 from app.services.days import days as service
 from app.services.days import processes, report
 from app.services.days import restitution as restitution_service  # also registers the closing hook
-from app.services.days.membership import day_by_id, plenary_of, require_day_lead
+from app.services.days.membership import day_by_id, plenary_of
 
 
 def day_json(day) -> dict:
@@ -30,35 +29,6 @@ def create_day():
 def get_day(day_id):
     overview = service.day_overview(request_user(), day_id)
     return jsonify(dict(overview, join_url=url_for("main.day_page", code=overview["code"], _external=True)))
-
-
-def _led_day(day_id, what: str):
-    """The day, if the caller (a facilitator account) leads it. Raises Unauthorized, NotFound, Forbidden."""
-    user = request_user()
-    day = day_by_id(day_id)
-    require_day_lead(user, day, what)
-    return user, day
-
-
-@bp.get("/days/<int:day_id>/facilitators")
-def day_facilitators(day_id):
-    _user, day = _led_day(day_id, _("voir ses animateurs"))
-    return jsonify({"facilitators": facilitator_dicts(day)})
-
-
-@bp.post("/days/<int:day_id>/facilitators")
-def add_day_facilitator(day_id):
-    """Co-facilitation of the day (overview, restitution, report) — not of its ateliers (§12.6)."""
-    user, day = _led_day(day_id, _("ajouter un co-animateur"))
-    colleague = add_facilitator(user, day, json_body().get("email"))
-    return jsonify({"user": colleague.to_dict(), "facilitators": facilitator_dicts(day)}), 201
-
-
-@bp.delete("/days/<int:day_id>/facilitators/<int:user_id>")
-def remove_day_facilitator(day_id, user_id):
-    user, day = _led_day(day_id, _("retirer un co-animateur"))
-    remove_facilitator(user, day, user_id)
-    return jsonify({"facilitators": facilitator_dicts(day)})
 
 
 @bp.post("/days/<code>/participants")
