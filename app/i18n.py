@@ -43,6 +43,11 @@ def choose(value) -> str | None:
 LOCALES = {"fr": "fr_FR", "en": "en_GB"}
 
 
+# Pages that must set no cookie (a presenter link is the key to a projector: nothing there may stand
+# for a session): `?lang=` is followed there, not kept.
+COOKIELESS = frozenset({"main.presenter_view", "main.presenter_results"})
+
+
 def select_locale() -> str:
     """Flask-Babel's locale selector: the locale of `language()`."""
     return LOCALES[language()]
@@ -62,6 +67,8 @@ def language() -> str:
     asked = choose(request.args.get("lang"))
     if request.path.startswith("/api/"):
         return asked or _accepted()
+    if asked and request.endpoint in COOKIELESS:
+        return asked
     if asked:
         session["lang"] = asked
     return choose(session.get("lang")) or _accepted()

@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from jinja2 import TemplateNotFound
 from markupsafe import Markup
 
+from app import i18n
 from app.i18n import GRADES
 from app.main import bp
 from app.main.access import facilitated_workshop
@@ -49,7 +50,8 @@ def presenter_view(code, token):
         workshop = presenter.presenter_workshop(code, token)
     except ServiceError as exc:
         return _no_store(Response(render_template("main/presenter_refused.html", message=exc.message), exc.status))
-    results_url = url_for("main.presenter_results", code=workshop.code, token=token)
+    lang = i18n.choose(request.args.get("lang"))  # `?lang=` on a presenter link, kept without a cookie
+    results_url = url_for("main.presenter_results", code=workshop.code, token=token, **({"lang": lang} if lang else {}))
     return _no_store(_projector(workshop, results_url, presenter=token))
 
 

@@ -77,6 +77,11 @@ def test_presenter_link_api_returns_a_url_that_shows_the_projector_without_login
     assert page.headers["Referrer-Policy"] == "no-referrer" and page.headers["Cache-Control"] == "no-store"
     assert "Set-Cookie" not in page.headers  # nothing that could stand for a login
     assert client.get(path + "/results").status_code == 200
+    # In English for a room that reads English: `?lang=en` is followed, and still no cookie.
+    english = client.get(path + "?lang=en")
+    assert 'lang="en"' in english.get_data(as_text=True) and "Set-Cookie" not in english.headers
+    assert f"/present/{path.rsplit('/', 1)[1]}/results?lang=en" in english.get_data(as_text=True)
+    assert 'lang="fr"' in client.get(path).get_data(as_text=True)  # nothing kept
     # A new link revokes this one, its results fragment too.
     assert client.post(f"/api/v1/workshops/{code}/presenter-link", headers=fac_headers).status_code == 201
     assert client.get(path).status_code == 401
