@@ -19,3 +19,23 @@ def live_server():
 @pytest.fixture(scope="session")
 def browser():
     pytest.fail("tests/unit starts no browser: move this test to tests/browser")
+
+
+@pytest.fixture
+def connect(app):
+    """`connect(code, token=None, flask_client=None)`: a Flask-SocketIO test client on workshop `code` (as a
+    participant with `token`, or as the logged-in user of `flask_client`); disconnected after the test."""
+    from app.extensions import socketio
+
+    clients = []
+
+    def make(code, token=None, flask_client=None):
+        auth = {"workshop": code} if token is None else {"token": token, "workshop": code}
+        c = socketio.test_client(app, auth=auth, flask_test_client=flask_client)
+        clients.append(c)
+        return c
+
+    yield make
+    for c in clients:
+        if c.is_connected():
+            c.disconnect()

@@ -1,8 +1,6 @@
 """Days (issue 21): one code for the day, ateliers with places, the plenary without a new join, isolation
 between ateliers by every path, restitution cards in closing order, the trace plenary → atelier, the report."""
 
-import os
-import subprocess
 
 import pytest
 
@@ -19,9 +17,10 @@ from app.services.workshop.votes import cast_vote
 from app.services.workshop.workshops import create_workshop, participant_for_token
 from models import Idea, Workshop, db
 from tests.conftest import api_headers
+from tests.office import to_pdf
 from tests.unit.day_helpers import day_join, make_day
 from tests.unit.roadmap_helpers import make_roadmap, write_minutes
-from tests.unit.test_minutes_odt import _office, assert_valid_odf12
+from tests.unit.test_minutes_odt import assert_valid_odf12
 
 
 def _run(fac_user, atelier, people, texts):
@@ -276,23 +275,7 @@ def test_workshop_outside_a_day_is_unchanged(facilitator):
 
 
 def _converts_to_pdf(data: bytes, tmp_path) -> None:
-    binary = _office()
-    if binary is None:
-        if os.environ.get("CI"):
-            pytest.fail("LibreOffice is required (make system installs libreoffice-writer-nogui)")
-        pytest.skip("LibreOffice not installed")
-    source = tmp_path / "journee.odt"
-    source.write_bytes(data)
-    result = subprocess.run(
-        [binary, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
-        capture_output=True,
-        env={**os.environ, "HOME": str(tmp_path)},
-        timeout=180,
-        check=False,
-    )
-    pdf = tmp_path / "journee.pdf"
-    assert result.returncode == 0 and pdf.exists(), result.stderr.decode(errors="replace")
-    assert pdf.read_bytes().startswith(b"%PDF")
+    assert to_pdf(data, tmp_path, "journee").startswith(b"%PDF")
 
 
 def test_the_retention_purge_forgets_the_day_pass_once_every_row_is_purged(facilitator):

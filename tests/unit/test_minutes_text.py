@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import io
-import os
 import re
-import shutil
-import subprocess
 import zipfile
 from html.parser import HTMLParser
 
@@ -25,6 +22,7 @@ from app.lib.minutes_text import (
     extract_register,
     render_markdown,
 )
+from tests.office import to_pdf
 
 XSS_CORPUS = [
     "<script>alert(1)</script>",
@@ -528,38 +526,8 @@ def test_to_odt_empty() -> None:
     assert headings == ["Vide"]
 
 
-def _office_binary() -> str | None:
-    """Return the LibreOffice executable, if installed."""
-    return shutil.which("libreoffice") or shutil.which("soffice")
-
-
 def test_to_odt_converts_to_pdf_with_libreoffice(tmp_path) -> None:
     """LibreOffice opens the export and converts it to PDF."""
-    binary = _office_binary()
-    if binary is None:
-        if os.environ.get("CI"):
-            pytest.fail("LibreOffice is required in CI (apt-get install libreoffice-writer)")
-        pytest.skip("LibreOffice not installed")
-    source = tmp_path / "compte-rendu.odt"
-    source.write_bytes(to_odt(ODT_SOURCE, "Atelier vélo"))
-    env = {**os.environ, "HOME": str(tmp_path)}
-    result = subprocess.run(
-        [
-            binary,
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(source),
-        ],
-        capture_output=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
-    pdf = tmp_path / "compte-rendu.pdf"
-    assert result.returncode == 0, result.stderr.decode(errors="replace")
-    assert pdf.exists(), result.stdout.decode(errors="replace")
-    assert pdf.read_bytes().startswith(b"%PDF")
-    assert pdf.stat().st_size > 1000
+    pdf = to_pdf(to_odt(ODT_SOURCE, "Atelier vélo"), tmp_path, "compte-rendu")
+    assert pdf.startswith(b"%PDF")
+    assert len(pdf) > 1000

@@ -7,7 +7,6 @@ import json
 
 import pytest
 
-from app.extensions import socketio
 from app.services.core.actors import Actor
 from app.services.core.errors import Conflict, Forbidden, NotFound
 from app.services.workshop import board, exports, ideas, results, session, votes
@@ -153,21 +152,6 @@ def test_pre_moderation_approve_and_reject(workshop, fac, join):
 
 
 # Socket fan-out: what each client receives live.
-
-
-@pytest.fixture
-def connect(app):
-    clients = []
-
-    def make(code, token):
-        c = socketio.test_client(app, auth={"token": token, "workshop": code})
-        clients.append(c)
-        return c
-
-    yield make
-    for c in clients:
-        if c.is_connected():
-            c.disconnect()
 
 
 def _events(client):

@@ -7,7 +7,6 @@ from collections import Counter
 
 import pytest
 
-from app.extensions import socketio
 from app.services.workshop import presence
 from models import db
 from realtime import connection
@@ -17,21 +16,10 @@ from realtime.state import PARTICIPANT_BUCKETS, SocketState, _rate_ok
 pytestmark = pytest.mark.live_publishing
 
 
-@pytest.fixture
-def connect(app, monkeypatch):
-    # The caps count this process's open sockets: a socket another test left open is not this test's.
+@pytest.fixture(autouse=True)
+def fresh_counts(monkeypatch):
+    """The caps count this process's open sockets: a socket another test left open is not this test's."""
     monkeypatch.setattr(connection, "_open", Counter())
-    clients = []
-
-    def make(code, token=None):
-        c = socketio.test_client(app, auth={"token": token, "workshop": code} if token else {"workshop": code})
-        clients.append(c)
-        return c
-
-    yield make
-    for c in clients:
-        if c.is_connected():
-            c.disconnect()
 
 
 def _sync(c) -> dict:

@@ -11,22 +11,6 @@ from app.services.workshop import session
 pytestmark = pytest.mark.live_publishing
 
 
-@pytest.fixture
-def connect(app):
-    clients = []
-
-    def make(code, token=None, flask_client=None):
-        auth = {"workshop": code} if token is None else {"token": token, "workshop": code}
-        c = socketio.test_client(app, auth=auth, flask_test_client=flask_client)
-        clients.append(c)
-        return c
-
-    yield make
-    for c in clients:
-        if c.is_connected():
-            c.disconnect()
-
-
 def _events(client):
     return [m["args"][0] for m in client.get_received() if m["name"] == "event"]
 

@@ -91,10 +91,17 @@ def lock_workshop(workshop_id: int) -> Workshop:
         return db.session.get(Workshop, workshop_id)
     else:
         db.session.expire_all()
-    stmt = select(Workshop).where(Workshop.id == workshop_id).with_for_update()
-    workshop = db.session.execute(stmt.execution_options(populate_existing=True)).scalar_one()
+    workshop = locked_row(workshop_id)
     workshop_locked(workshop_id)
     return workshop
+
+
+def locked_row(workshop_id: int) -> Workshop:
+    """The workshop row locked within the current transaction, keeping what it has written so far, and
+    reloaded (SELECT … FOR UPDATE on PostgreSQL; SQLite already serialises writers). For a lock taken in
+    the middle of a write: a day's places, the plenary's cards in closing order."""
+    stmt = select(Workshop).where(Workshop.id == workshop_id).with_for_update()
+    return db.session.execute(stmt.execution_options(populate_existing=True)).scalar_one()
 
 
 def workshop_locked(workshop_id: int) -> None:

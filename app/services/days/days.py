@@ -18,7 +18,7 @@ from app.services.core import validation as v
 from app.services.core.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from app.services.core.guards import require_open
 from app.services.core.territories import resolve_territory
-from app.services.core.unit_of_work import participation_changed, transaction
+from app.services.core.unit_of_work import locked_row, participation_changed, transaction
 from app.services.days.membership import (
     day_by_id,
     people_in,
@@ -192,13 +192,6 @@ def join_day(code, data: dict) -> tuple[Participant, str, Workshop]:
     return participant, token, workshop
 
 
-def _locked(workshop_id: int) -> Workshop:
-    """The workshop row locked for this transaction (PostgreSQL; SQLite serialises writers): places are
-    counted under the lock, so two people never take the last place together."""
-    stmt = select(Workshop).where(Workshop.id == workshop_id).with_for_update()
-    return db.session.execute(stmt.execution_options(populate_existing=True)).scalar_one()
-
-
 def _target(day: Day, wanted) -> Workshop:
     workshops = [w for w in workshops_of(day) if w.day_role == "atelier"]
     if wanted not in (None, ""):
@@ -217,7 +210,7 @@ def _target(day: Day, wanted) -> Workshop:
 
 
 def _with_place(workshop: Workshop) -> Workshop:
-    workshop = _locked(workshop.id)
+    workshop = locked_row(workshop.id)
     require_open(workshop)
     if places_left(workshop, people_in([workshop.id]).get(workshop.id, 0)) == 0:
         raise Conflict(FULL.format(title=workshop.title), field="workshop")
@@ -272,7 +265,7 @@ def move(code, token, data: dict) -> tuple[Participant, Workshop]:
         if target.day_role == "atelier" and any(w.day_role == "atelier" for _p, w in mine):
             raise Forbidden(_("Vous participez déjà à un atelier de la journée : seule la plénière reste à rejoindre."))
         if target.day_role == "plenary":
-            target = _locked(target.id)
+            target = locked_row(target.id)
             require_open(target)
         participant = _enter(person, token, target)
     return participant, target

@@ -15,7 +15,7 @@ from app import i18n
 from app.services.core.actors import Actor
 from app.services.core.errors import Conflict, Forbidden
 from app.services.core.guards import leads
-from app.services.core.unit_of_work import record, transaction
+from app.services.core.unit_of_work import locked_row, record, transaction
 from app.services.days.membership import day_by_id, leads_day, plenary_of
 from app.services.minutes.operations import register
 from app.services.workshop import session as phases
@@ -60,12 +60,7 @@ def send(workshop: Workshop) -> dict | None:
     day = db.session.get(Day, workshop.day_id)
     plenary = plenary_of(day)
     if plenary is not None:  # locks the plenary row: cards arrive one at a time, positions in closing order
-        plenary = db.session.execute(
-            select(Workshop)
-            .where(Workshop.id == plenary.id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        ).scalar_one()
+        plenary = locked_row(plenary.id)
     card = card_of(workshop)
     row = db.session.execute(select(Restitution).filter_by(workshop_id=workshop.id)).scalar_one_or_none()
     if row is None:
@@ -121,12 +116,7 @@ def request_restitution(user: User, code: str, day: Day) -> dict:
     if not (leads(user, workshop) or leads_day(user, db.session.get(Day, workshop.day_id))):
         raise Forbidden(_("Seuls les animateurs de cet atelier ou de la journée peuvent en faire la restitution."))
     with transaction():
-        workshop = db.session.execute(
-            select(Workshop)
-            .where(Workshop.id == workshop.id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        ).scalar_one()
+        workshop = locked_row(workshop.id)
         card = send(workshop)
     return card
 
