@@ -1,14 +1,9 @@
-"""Phase labels and the one-line help shown under the phase, on every page.
-
-The labels themselves are defined once, in app/i18n.py; the help sentences are translated lazily
-(each request reads them in its own language).
+"""The one-line help shown under the phase when a page is drawn (static/src/lib/labels.js words it for
+each role once the board runs). The phase names are in app/i18n.py; translated lazily, so each request
+reads them in its own language.
 """
 
 from flask_babel import lazy_gettext
-
-from app.i18n import PHASES
-
-PHASE_LABELS = PHASES
 
 PHASE_HELP = {
     "setup": lazy_gettext("L'atelier va commencer : l'animateur prépare le tableau."),

@@ -3,8 +3,7 @@
 import { promoteForm, rights } from "./lib/cards.js";
 import { FacilitatorConsole } from "./lib/console.js";
 import { announce, newId } from "./lib/dom.js";
-import { apiHeaders, formatNumber, t, tn } from "./lib/i18n.js";
-import { MENTIONS, PHASES } from "./lib/labels.js";
+import { apiHeaders, formatNumber, labels, t, tn } from "./lib/i18n.js";
 import { Live } from "./lib/live.js";
 import { choose } from "./lib/menu.js";
 import { Draft, Outbox } from "./lib/outbox.js";
@@ -385,7 +384,7 @@ async function ballot(name, payload) {
 /** What a screen-reader user hears after a vote: what happened and what is left. */
 function ballotMessage(name, payload, left) {
   if (state.workshop.settings.vote_method === "majority_judgment") {
-    const done = name === "vote.cast" ? t("Mention enregistrée : {grade}.", { grade: MENTIONS[payload.grade] }) : t("Mention retirée.");
+    const done = name === "vote.cast" ? t("Mention enregistrée : {grade}.", { grade: labels.grades[payload.grade] }) : t("Mention retirée.");
     return t("{done} Idées restant à évaluer : {left}.", { done, left: formatNumber(left) });
   }
   const done = name === "vote.cast" ? t("Gommette ajoutée.") : t("Gommette retirée.");
@@ -582,7 +581,7 @@ function onChange(change, env) {
     case "phase":
       view.renderAll();
       renderPanels();
-      announce(t("Nouvelle phase : {phase}.", { phase: PHASES[state.workshop.phase] || state.workshop.phase }));
+      announce(t("Nouvelle phase : {phase}.", { phase: labels.phases[state.workshop.phase] || state.workshop.phase }));
       if (state.workshop.phase === "discuss" && state.isFacilitator) loadRoadmaps();
       break;
     case "timer":

@@ -241,6 +241,7 @@ def test_majority_judgment_grades_from_the_card(live_server, open_board):
     assert fac.call("phase.set", {"phase": "vote"})["ok"]
     alice = open_board(workshop["code"], "Alice")
     expect(alice.get_by_test_id("votes-left")).to_have_text("2")
+    expect(alice.locator("#phase-help")).to_have_text("Donnez une mention à chaque idée (de « À rejeter » à « Excellent »).")
     card = _card(alice, "Recyclerie de quartier")
     grades = card.get_by_role("group", name="Ma mention")
     grades.get_by_role("button", name="Très bien").click()

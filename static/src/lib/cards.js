@@ -1,7 +1,6 @@
 // One sticky note: its text, author, group, tallies and the tools this viewer may use now.
 import { h, option } from "./dom.js";
-import { formatNumber, t, tn } from "./i18n.js";
-import { COLORS, MENTIONS } from "./labels.js";
+import { formatNumber, labels, t, tn } from "./i18n.js";
 import { actionMenu } from "./menu.js";
 
 /** What the viewer may do with this idea in the current phase (mirrors the server's rules). */
@@ -30,7 +29,7 @@ function tallyLabel(idea, state) {
   if (!idea.votes && ["setup", "brainstorm", "cluster"].includes(state.workshop.phase)) return null;
   if (state.workshop.settings.vote_method === "majority_judgment") {
     if (!idea.votes) return t("Aucune mention");
-    const grade = typeof idea.grade === "number" ? MENTIONS[idea.grade] : "—";
+    const grade = typeof idea.grade === "number" ? labels.grades[idea.grade] : "—";
     return tn("Mention majoritaire : {grade} ({n} avis)", "Mention majoritaire : {grade} ({n} avis)", idea.votes, { grade });
   }
   return tn("{n} gommette", "{n} gommettes", idea.votes);
@@ -140,7 +139,7 @@ function editor(idea, ui, ctx) {
     } else if (e.key === "Escape") ctx.act.closeEditor(idea);
   });
   const colors = h("select", { id: `${id}-color`, "data-key": "edit-color" },
-    Object.entries(COLORS).map(([k, label]) => option(k, label, k === ui.color)));
+    Object.entries(labels.colors).map(([k, label]) => option(k, label, k === ui.color)));
   colors.addEventListener("change", () => (ui.color = colors.value));
   return h(
     "form",
@@ -186,7 +185,7 @@ function gradeButtons(idea, given, ctx) {
     [6, 5, 4, 3, 2, 1, 0].map((g) => h("button", {
       type: "button", class: `grade grade-btn-${g}`, "data-grade": String(g), "data-key": `grade-${g}`, "aria-pressed": given === g ? "true" : "false",
       onclick: () => ctx.act.grade(idea, given === g ? null : g),
-    }, MENTIONS[g])));
+    }, labels.grades[g])));
 }
 
 function promoteTools(idea, ui, ctx) {

@@ -2,8 +2,7 @@
 // change reveals something, no change on an arrow key), the join code, the projector link, the
 // results, undo, live participation during a vote, and the participants panel.
 import { announce, h } from "./dom.js";
-import { apiHeaders, formatNumber, lang, t } from "./i18n.js";
-import { PHASES } from "./labels.js";
+import { apiHeaders, formatNumber, labels, lang, t } from "./i18n.js";
 import { confirmDialog } from "./menu.js";
 
 export const ORDER = ["setup", "brainstorm", "cluster", "vote", "discuss", "closed"];
@@ -15,7 +14,7 @@ const $ = (id) => document.getElementById(id);
  */
 export function reveals(from, to, settings) {
   const early = (p) => p === "setup" || p === "brainstorm";
-  const phase = PHASES[to] || to;
+  const phase = labels.phases[to] || to;
   if (settings.private_brainstorm !== false && early(from) && !early(to)) {
     return t("En passant à « {phase} », toutes les idées du remue-méninges privé deviendront visibles de tous les participants. On ne peut pas les cacher de nouveau.", { phase });
   }
@@ -74,9 +73,9 @@ export class FacilitatorConsole {
     const shown = reveals(from, to, this.state.workshop.settings || {});
     if (shown) {
       const ok = await confirmDialog({
-        title: t("Passer à la phase « {phase} » ?", { phase: PHASES[to] }),
+        title: t("Passer à la phase « {phase} » ?", { phase: labels.phases[to] }),
         text: shown,
-        confirm: t("Révéler et passer à « {phase} »", { phase: PHASES[to] }),
+        confirm: t("Révéler et passer à « {phase} »", { phase: labels.phases[to] }),
       });
       if (!ok) {
         announce(t("Changement de phase annulé."));
@@ -94,7 +93,7 @@ export class FacilitatorConsole {
     const i = ORDER.indexOf(phase);
     const following = ORDER[i + 1];
     this.next.disabled = !following;
-    this.next.textContent = following ? t("Phase suivante : {phase}", { phase: PHASES[following] }) : t("Atelier clos");
+    this.next.textContent = following ? t("Phase suivante : {phase}", { phase: labels.phases[following] }) : t("Atelier clos");
     this.renderParticipation();
     const unfocus = $("present-unfocus");
     if (unfocus) unfocus.hidden = !this.state.workshop.focus;

@@ -1,14 +1,6 @@
-// Labels shown on the board. Phases, grades and colours are defined once on the server
-// (app/i18n.py) and come with the page's catalog (./i18n.js); the names below stay for the
-// modules that import them.
+// The connection states and the phase help of the board. Phases, grades and colours are defined once
+// on the server (app/i18n.py) and come with the page's catalog: `labels` in ./i18n.js.
 import { formatNumber, labels, t, tn } from "./i18n.js";
-
-export const PHASES = labels.phases;
-
-// Majority judgment's grades, index = grade sent to the server (6 best).
-export const MENTIONS = labels.grades;
-
-export const COLORS = labels.colors;
 
 export const STATES = {
   connecting: t("Connexion…"),
@@ -33,7 +25,7 @@ export function phaseHelp(phase, role, settings) {
       return t("Regroupez les idées proches : glissez une carte sur une autre (ou menu ⋯ « Regrouper avec… »).");
     case "vote":
       if (settings.vote_method === "majority_judgment") {
-        return t("Donnez une mention à chaque idée (de « {worst} » à « {best} »).", { worst: MENTIONS[0], best: MENTIONS[6] });
+        return t("Donnez une mention à chaque idée (de « {worst} » à « {best} »).", { worst: labels.grades[0], best: labels.grades[6] });
       }
       return tn("Votez : {n} gommette en tout, au plus {max} par idée.", "Votez : {n} gommettes en tout, au plus {max} par idée.",
         settings.votes_per_participant ?? 5, { max: formatNumber(settings.max_votes_per_idea ?? 3) });

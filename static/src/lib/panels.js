@@ -1,12 +1,12 @@
 // Status bar pieces: phase banner, connection state, presence, countdown, speaking queue.
 import { announce, h } from "./dom.js";
-import { formatNumber, t } from "./i18n.js";
-import { PHASES, STATES, phaseHelp } from "./labels.js";
+import { formatNumber, labels, t } from "./i18n.js";
+import { STATES, phaseHelp } from "./labels.js";
 
 export function renderPhase(state) {
   const el = document.querySelector('[data-testid="phase"]');
   const phase = state.workshop.phase;
-  el.textContent = PHASES[phase] || phase;
+  el.textContent = labels.phases[phase] || phase;
   el.dataset.phase = phase;
   document.getElementById("board").dataset.phase = phase;
   document.getElementById("phase-help").textContent = phaseHelp(phase, state.me.role, state.workshop.settings || {});
