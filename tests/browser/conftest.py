@@ -26,11 +26,11 @@ def login(live_server):
 @pytest.fixture
 def new_page(browser):
     """`new_page(viewport=None, **context_options)`: a page in a fresh browser context (no cookies), closed
-    after the test; French locale, 1280×800 unless told."""
+    after the test; French locale and 1280×800 unless told."""
     contexts = []
 
     def make(viewport=None, **options):
-        context = browser.new_context(locale="fr-FR", viewport=viewport or {"width": 1280, "height": 800}, **options)
+        context = browser.new_context(**{"locale": "fr-FR", "viewport": viewport or {"width": 1280, "height": 800}, **options})
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(10_000)
